@@ -1,0 +1,270 @@
+package org.aiod.backup.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Writes one level of a dataset: the tree walk that decides what goes into it, by GNU tar's rules, and the two
+ * passes over the tree. The first pass writes every directory's {@code D} member and streams the same records into
+ * the new snapshot; the second pass reads that snapshot back and writes the files it marked {@code Y}. Only one
+ * directory's listing is held at a time, plus the previous snapshot.
+ */
+final class Archiver {
+
+    /** Entries a restore keeps at the top of a dataset while it works; never part of a backup. */
+    static final Pattern INTERNAL_ENTRY = Pattern.compile("\\.aiod-(restore|swap|old|trash)-[0-9a-f-]{36}");
+
+    private final String dataset;
+    private final Path datasetDir;
+    private final SnapshotFile.Snapshot previous;
+    private final ProgressListener listener;
+    private final List<String> warnings = new ArrayList<>();
+    private final Map<Long, String> userNames = new HashMap<>();
+    private final Map<Long, String> groupNames = new HashMap<>();
+    private final Map<String, String> firstNameOfInode = new HashMap<>();
+
+    private long files;
+    private long bytes;
+    private long directories;
+    private long deleted;
+
+    /**
+     * @param previous the previous level's snapshot, or {@code null} for a level 0 (everything is new)
+     */
+    Archiver(String dataset, Path datasetDir, SnapshotFile.Snapshot previous, ProgressListener listener) {
+        this.dataset = dataset;
+        this.datasetDir = datasetDir;
+        this.previous = previous;
+        this.listener = listener;
+    }
+
+    long files() {
+        return files;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long directories() {
+        return directories;
+    }
+
+    long deleted() {
+        return deleted;
+    }
+
+    List<String> warnings() {
+        return warnings;
+    }
+
+    /** Pass 1: every directory, pre-order with sorted names, as a {@code D} member and a snapshot record. */
+    void writeDirectories(TarOutput tar, SnapshotFile.Writer snapshot) throws IOException {
+        Deque<String> pending = new ArrayDeque<>();
+        pending.push("");
+        while (!pending.isEmpty()) {
+            String rel = pending.pop();
+            Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+            FileStat stat;
+            try {
+                stat = FileStat.of(dir);
+            } catch (NoSuchFileException e) {
+                if (rel.isEmpty()) {
+                    throw e;
+                }
+                warn(rel + ": directory removed before we read it");
+                continue;
+            }
+            if (!stat.isDirectory()) {
+                warn(rel + ": directory replaced by another kind of file while being read; not in this level");
+                continue;
+            }
+            String snapshotName = snapshotName(rel);
+            SnapshotFile.Directory before = previous == null ? null : previous.directories().get(snapshotName);
+            // same device and inode: judge entries one by one; otherwise the directory is new (or renamed) and
+            // everything in it goes into this level
+            boolean judged = before != null && before.device() == stat.device() && before.inode() == stat.inode();
+            Set<String> namesBefore = before == null ? Set.of() : Listing.names(before.listing());
+
+            List<Listing.Item> items = new ArrayList<>();
+            List<String> subdirectories = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    if (rel.isEmpty() && INTERNAL_ENTRY.matcher(name).matches()) {
+                        continue;
+                    }
+                    FileStat child;
+                    try {
+                        child = FileStat.of(entry);
+                    } catch (NoSuchFileException e) {
+                        continue; // gone before we looked: it simply is not part of this level
+                    }
+                    if (child.isDirectory()) {
+                        items.add(new Listing.Item(Listing.DIRECTORY, name));
+                        subdirectories.add(name);
+                    } else if (child.isRegular() || child.isSymlink()) {
+                        boolean unchanged = judged && namesBefore.contains(name)
+                                && child.unchangedSince(previous.time());
+                        items.add(new Listing.Item(unchanged ? Listing.UNCHANGED : Listing.IN_ARCHIVE, name));
+                    } else {
+                        warn(join(rel, name) + ": socket, FIFO or device file skipped");
+                    }
+                }
+            }
+            items.sort((a, b) -> Listing.compareCodePoints(a.name(), b.name()));
+            if (before != null) {
+                Set<String> namesNow = new java.util.HashSet<>();
+                items.forEach(item -> namesNow.add(item.name()));
+                deleted += namesBefore.stream().filter(name -> !namesNow.contains(name)).count();
+            }
+            byte[] listing = Listing.encode(items);
+            tar.dumpDir(memberName(rel) + "/", stat.permissions(), owner(stat, dir), stat.mtimeSeconds(), listing);
+            snapshot.write(new SnapshotFile.Directory(false, stat.mtime().getEpochSecond(), stat.mtime().getNano(),
+                    stat.device(), stat.inode(), snapshotName, listing));
+            directories++;
+            subdirectories.sort(Listing.NAME_ORDER.reversed());
+            for (String sub : subdirectories) {
+                pending.push(join(rel, sub));
+            }
+        }
+    }
+
+    /** Pass 2: the files marked {@code Y} by pass 1, directory by directory, read back from the new snapshot. */
+    void writeFiles(TarOutput tar, SnapshotFile.Reader snapshot) throws IOException {
+        SnapshotFile.Directory record;
+        String prefix = snapshotName("");
+        while ((record = snapshot.next()) != null) {
+            String rel = record.name().equals(prefix) ? "" : record.name().substring(prefix.length() + 1);
+            Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+            for (Listing.Item item : Listing.entries(record.listing())) {
+                if (item.code() == Listing.IN_ARCHIVE) {
+                    writeEntry(tar, dir.resolve(item.name()), join(rel, item.name()));
+                }
+            }
+        }
+    }
+
+    private void writeEntry(TarOutput tar, Path path, String rel) throws IOException {
+        FileStat stat;
+        try {
+            stat = FileStat.of(path);
+        } catch (NoSuchFileException e) {
+            warn(rel + ": file removed before we read it");
+            return;
+        }
+        String member = memberName(rel);
+        if (stat.isSymlink()) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(path).toString();
+            } catch (NoSuchFileException e) {
+                warn(rel + ": file removed before we read it");
+                return;
+            }
+            tar.symlink(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), target);
+            files++;
+            listener.file(rel, 0);
+            return;
+        }
+        if (!stat.isRegular()) {
+            warn(rel + ": changed type while being backed up; not in this level");
+            return;
+        }
+        String inodeKey = null;
+        if (stat.links() > 1) {
+            inodeKey = stat.device() + ":" + stat.inode();
+            String first = firstNameOfInode.get(inodeKey);
+            if (first != null) {
+                tar.hardLink(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), first);
+                files++;
+                listener.file(rel, 0);
+                return;
+            }
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            warn(rel + ": file removed before we read it");
+            return;
+        }
+        long result;
+        try (channel; InputStream in = Channels.newInputStream(channel)) {
+            result = tar.file(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), stat.size(), in);
+        }
+        if (inodeKey != null) {
+            firstNameOfInode.put(inodeKey, member);
+        }
+        files++;
+        bytes += stat.size();
+        listener.file(rel, stat.size());
+        if (result > 0) {
+            warn(rel + ": file changed as we read it (shrank by " + result + " bytes; padded with zeros)");
+        } else if (result < 0) {
+            warn(rel + ": file changed as we read it (grew; only the first " + stat.size() + " bytes archived)");
+        } else {
+            try {
+                if (!FileStat.of(path).mtime().equals(stat.mtime())) {
+                    warn(rel + ": file changed as we read it");
+                }
+            } catch (NoSuchFileException e) {
+                warn(rel + ": file removed while we read it");
+            }
+        }
+    }
+
+    private TarOutput.Owner owner(FileStat stat, Path path) {
+        String user = userNames.computeIfAbsent(stat.uid(), uid -> principalName(path, true, uid));
+        String group = groupNames.computeIfAbsent(stat.gid(), gid -> principalName(path, false, gid));
+        return new TarOutput.Owner(stat.uid(), stat.gid(), user, group);
+    }
+
+    /** The user or group name GNU tar would record; empty when the id has no name on this system. */
+    private static String principalName(Path path, boolean user, long id) {
+        try {
+            String name = user
+                    ? Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName()
+                    : Files.readAttributes(path, java.nio.file.attribute.PosixFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS).group().getName();
+            return name.equals(Long.toString(id)) ? "" : name;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+
+    private void warn(String message) {
+        warnings.add(message);
+        listener.warning(message);
+    }
+
+    private String snapshotName(String rel) {
+        return rel.isEmpty() ? "./" + dataset : "./" + dataset + "/" + rel;
+    }
+
+    private String memberName(String rel) {
+        return snapshotName(rel);
+    }
+
+    private static String join(String rel, String name) {
+        return rel.isEmpty() ? name : rel + "/" + name;
+    }
+
+}

@@ -1,0 +1,156 @@
+package org.aiod.backup.engine;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where everything lives: the legacy layout {@code <backup-root>/<ds>/<ds>_<cycle>/<ds><level>.tar.gz} plus
+ * {@code <ds>.snar} and {@code SHA256SUMS}, and the service's own state under {@code <backup-root>/.aiod-backup/}.
+ */
+final class Layout {
+
+    static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final String SUMS = "SHA256SUMS";
+    static final String STATE_DIR = ".aiod-backup";
+    static final String ARCHIVE_SUFFIX = ".tar.gz";
+
+    private final Path dataRoot;
+    private final Path backupRoot;
+
+    Layout(Path dataRoot, Path backupRoot) {
+        this.dataRoot = dataRoot;
+        this.backupRoot = backupRoot;
+    }
+
+    static String requireValidName(String dataset) {
+        if (dataset == null || !DATASET_NAME.matcher(dataset).matches()) {
+            throw new BackupException.InvalidDataset("invalid dataset name '" + dataset
+                    + "': expected 1-128 characters of [A-Za-z0-9._-], starting with a letter or digit");
+        }
+        return dataset;
+    }
+
+    Path dataRoot() {
+        return dataRoot;
+    }
+
+    Path backupRoot() {
+        return backupRoot;
+    }
+
+    Path datasetDir(String ds) {
+        return dataRoot.resolve(ds);
+    }
+
+    Path backupDir(String ds) {
+        return backupRoot.resolve(ds);
+    }
+
+    Path cycleDir(String ds, long cycle) {
+        return backupDir(ds).resolve(ds + "_" + cycle);
+    }
+
+    static String archiveName(String ds, int level) {
+        return ds + level + ARCHIVE_SUFFIX;
+    }
+
+    Path archive(String ds, long cycle, int level) {
+        return cycleDir(ds, cycle).resolve(archiveName(ds, level));
+    }
+
+    Path snapshot(String ds, long cycle) {
+        return cycleDir(ds, cycle).resolve(ds + ".snar");
+    }
+
+    Path sums(String ds, long cycle) {
+        return cycleDir(ds, cycle).resolve(SUMS);
+    }
+
+    Path stateDir() {
+        return backupRoot.resolve(STATE_DIR);
+    }
+
+    Path lockFile(String ds) {
+        return stateDir().resolve("locks").resolve(ds + ".lock");
+    }
+
+    Path tmpDir(String ds) {
+        return stateDir().resolve("tmp").resolve(ds);
+    }
+
+    /** Cycle labels present on disk, ascending numerically. */
+    List<Long> cycleLabels(String ds) throws IOException {
+        Pattern pattern = Pattern.compile(Pattern.quote(ds) + "_(\\d{1,18})");
+        List<Long> labels = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(backupDir(ds))) {
+            for (Path entry : entries) {
+                Matcher m = pattern.matcher(entry.getFileName().toString());
+                if (m.matches() && Files.isDirectory(entry)) {
+                    labels.add(Long.parseLong(m.group(1)));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        Collections.sort(labels);
+        return labels;
+    }
+
+    /**
+     * The committed levels of a cycle: archives {@code <ds><n>.tar.gz} for n = 0, 1, ... without a gap. A level
+     * after a gap cannot be restored (its predecessors are missing) and is not reported.
+     */
+    List<Path> levels(String ds, long cycle) throws IOException {
+        Pattern pattern = Pattern.compile(Pattern.quote(ds) + "(\\d{1,9})" + Pattern.quote(ARCHIVE_SUFFIX));
+        TreeMap<Integer, Path> found = new TreeMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycleDir(ds, cycle))) {
+            for (Path entry : entries) {
+                Matcher m = pattern.matcher(entry.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(entry)) {
+                    found.put(Integer.parseInt(m.group(1)), entry);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        List<Path> levels = new ArrayList<>();
+        while (found.containsKey(levels.size())) {
+            levels.add(found.get(levels.size()));
+        }
+        return levels;
+    }
+
+    /** Datasets with a backup directory (a sub-directory of the backup root named like a dataset). */
+    List<String> datasetsWithBackups() throws IOException {
+        return namedDirectories(backupRoot);
+    }
+
+    /** Datasets present in the data root. */
+    List<String> datasetsInDataRoot() throws IOException {
+        return namedDirectories(dataRoot);
+    }
+
+    private static List<String> namedDirectories(Path root) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (DATASET_NAME.matcher(name).matches() && Files.isDirectory(entry)) {
+                    names.add(name);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        return names;
+    }
+}

@@ -1,0 +1,97 @@
+package org.aiod.backup.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A directory's listing ("dumpdir") as GNU tar stores it in a {@code D} member and in the snapshot file: one record
+ * per entry, a code byte, the base name and a NUL, then one more NUL.
+ */
+final class Listing {
+
+    /** The entry is a member of this archive. */
+    static final byte IN_ARCHIVE = 'Y';
+    /** The entry exists but is unchanged: it is in an earlier level. */
+    static final byte UNCHANGED = 'N';
+    /** The entry is a sub-directory, with a {@code D} member of its own. */
+    static final byte DIRECTORY = 'D';
+
+    /** Orders names as GNU tar does (bytewise on UTF-8, which is code point order). */
+    static final Comparator<String> NAME_ORDER = Listing::compareCodePoints;
+
+    record Item(byte code, String name) {
+    }
+
+    private Listing() {
+    }
+
+    static byte[] encode(List<Item> sortedItems) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * sortedItems.size() + 1);
+        for (Item item : sortedItems) {
+            out.write(item.code());
+            out.writeBytes(item.name().getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        out.write(0);
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a listing. Rename records ({@code R}/{@code T}, full paths) are returned as items too; callers that only
+     * want directory entries use {@link #entries}.
+     */
+    static List<Item> decode(byte[] data) {
+        List<Item> items = new ArrayList<>();
+        int i = 0;
+        while (i < data.length && data[i] != 0) {
+            int end = i;
+            while (end < data.length && data[end] != 0) {
+                end++;
+            }
+            items.add(new Item(data[i], new String(data, i + 1, end - i - 1, StandardCharsets.UTF_8)));
+            i = end + 1;
+        }
+        return items;
+    }
+
+    /** The directory entries of a listing: items coded Y, N or D. */
+    static List<Item> entries(byte[] data) {
+        List<Item> all = decode(data);
+        all.removeIf(item -> !isEntryCode(item.code()));
+        return all;
+    }
+
+    static Set<String> names(byte[] data) {
+        Set<String> names = new HashSet<>();
+        for (Item item : decode(data)) {
+            if (isEntryCode(item.code())) {
+                names.add(item.name());
+            }
+        }
+        return names;
+    }
+
+    static boolean isEntryCode(byte code) {
+        return code == IN_ARCHIVE || code == UNCHANGED || code == DIRECTORY;
+    }
+
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}

@@ -1,0 +1,20 @@
+package org.aiod.backup.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one restore run did.
+ *
+ * @param dataset    the dataset restored
+ * @param cycle      the cycle restored from
+ * @param level      the last level applied
+ * @param files      file members extracted over all levels applied
+ * @param bytes      bytes of file content extracted
+ * @param deleted    entries deleted while applying incremental levels (GNU tar's listing semantics)
+ * @param warnings   members that were skipped (special files) and archives that had no checksum to verify
+ * @param duration   wall time of the run, lock wait included
+ */
+public record RestoreSummary(String dataset, long cycle, int level, long files, long bytes, long deleted,
+        List<String> warnings, Duration duration) {
+}

@@ -1,0 +1,429 @@
+package org.aiod.backup.engine;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * Applies levels, in order, to a staging directory with GNU tar's incremental semantics: at each {@code D} member
+ * the directory is made to hold exactly the names of its listing. Every member path is checked to stay inside the
+ * dataset and never to pass through a symlink; every archive's SHA-256 is computed as it is read and compared
+ * with {@code SHA256SUMS} once it has been read to the end.
+ */
+final class Restorer {
+
+    /** A directory's attributes, applied once all levels are in, deepest first, as GNU tar delays them too. */
+    record DirectoryAttributes(String rel, int mode, long uid, long gid, long mtimeSeconds) {
+    }
+
+    private static final int BUFFER = 1 << 16;
+
+    private final String dataset;
+    private final Path staging;
+    private final boolean restoreOwners;
+    private final ProgressListener listener;
+    private final List<String> warnings = new ArrayList<>();
+    private final byte[] buffer = new byte[BUFFER];
+    private List<DirectoryAttributes> directories = new ArrayList<>();
+    private String safeParent;
+    private long files;
+    private long bytes;
+    private long deleted;
+
+    Restorer(String dataset, Path staging, boolean restoreOwners, ProgressListener listener) {
+        this.dataset = dataset;
+        this.staging = staging;
+        this.restoreOwners = restoreOwners;
+        this.listener = listener;
+    }
+
+    long files() {
+        return files;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long deleted() {
+        return deleted;
+    }
+
+    List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Applies one archive. {@code expectedSha256} is its line in SHA256SUMS, or {@code null} when it has none.
+     *
+     * @throws BackupException.CorruptArchive if it cannot be read to the end or does not match its checksum
+     * @throws BackupException.UnsafeMember   if a member would land outside the dataset
+     */
+    void apply(Path archive, String expectedSha256) throws IOException {
+        directories = new ArrayList<>();
+        safeParent = null;
+        MessageDigest digest = Checksums.sha256();
+        try (InputStream file = Files.newInputStream(archive);
+                DigestInputStream hashed = new DigestInputStream(file, digest);
+                InputStream buffered = new BufferedInputStream(hashed, BUFFER)) {
+            GZIPInputStream gzip;
+            try {
+                gzip = new GZIPInputStream(buffered, BUFFER);
+            } catch (IOException e) {
+                throw corrupt(archive, e);
+            }
+            TarInput tar = new TarInput(gzip);
+            while (true) {
+                TarInput.Member member;
+                try {
+                    member = tar.next();
+                } catch (IOException | RuntimeException e) {
+                    throw corrupt(archive, e);
+                }
+                if (member == null) {
+                    break;
+                }
+                apply(archive, member, tar);
+            }
+            try {
+                // the rest of the gzip stream (its CRC is checked at its end), then any bytes after it, so that the
+                // checksum covers the whole file
+                gzip.transferTo(OutputStream.nullOutputStream());
+                buffered.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw corrupt(archive, e);
+            }
+        }
+        String actual = Checksums.hex(digest.digest());
+        if (expectedSha256 == null) {
+            warn(archive.getFileName() + ": no checksum in " + Layout.SUMS + "; verified by its gzip CRC only");
+        } else if (!expectedSha256.equals(actual)) {
+            throw new BackupException.CorruptArchive(archive + " does not match its checksum in " + Layout.SUMS
+                    + " (expected " + expectedSha256 + ", found " + actual + ")", null);
+        }
+    }
+
+    /** Sets the attributes of every directory of the last level applied, deepest first; returns the root's. */
+    DirectoryAttributes finishDirectories() throws IOException {
+        directories.sort(Comparator.comparingInt((DirectoryAttributes d) -> depth(d.rel())).reversed());
+        DirectoryAttributes root = null;
+        for (DirectoryAttributes d : directories) {
+            if (d.rel().isEmpty()) {
+                root = d;
+                continue;
+            }
+            Path dir = staging.resolve(d.rel());
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                setAttributes(dir, d.mode(), d.uid(), d.gid(), d.mtimeSeconds(), true);
+            }
+        }
+        return root;
+    }
+
+    /** Applies a directory's recorded attributes to {@code dir} (the dataset directory, after the swap). */
+    void setDirectoryAttributes(Path dir, DirectoryAttributes d) throws IOException {
+        setAttributes(dir, d.mode(), d.uid(), d.gid(), d.mtimeSeconds(), true);
+    }
+
+    private void apply(Path archive, TarInput.Member member, TarInput tar) throws IOException {
+        TarArchiveEntry entry = member.entry();
+        String rel = relativePath(entry.getName());
+        switch (member.kind()) {
+            case DUMPDIR -> {
+                Path dir = directory(rel);
+                applyListing(rel, dir, member.listing());
+                directories.add(new DirectoryAttributes(rel, entry.getMode(), entry.getLongUserId(),
+                        entry.getLongGroupId(), modTimeSeconds(entry)));
+            }
+            case DIRECTORY -> {
+                directory(rel);
+                directories.add(new DirectoryAttributes(rel, entry.getMode(), entry.getLongUserId(),
+                        entry.getLongGroupId(), modTimeSeconds(entry)));
+            }
+            case FILE -> extractFile(archive, rel, entry, tar.content());
+            case SYMLINK -> {
+                Path path = replaceable(rel);
+                Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+                safeParent = null; // a symlink may now stand where a directory was expected
+                setAttributes(path, entry.getMode(), entry.getLongUserId(), entry.getLongGroupId(),
+                        modTimeSeconds(entry), false);
+                files++;
+                listener.file(rel, 0);
+            }
+            case HARDLINK -> {
+                String targetRel = relativePath(entry.getLinkName());
+                Path target = staging.resolve(targetRel);
+                checkParent(targetRel, entry.getName());
+                if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new BackupException.UnsafeMember("member '" + entry.getName() + "' links to '"
+                            + entry.getLinkName() + "', which is not a regular file extracted before it");
+                }
+                Path path = replaceable(rel);
+                Files.createLink(path, target);
+                files++;
+                listener.file(rel, 0);
+            }
+            case OTHER -> warn(entry.getName() + ": special file (type '" + (char) entry.getLinkFlag()
+                    + "') not restored");
+        }
+    }
+
+    private void extractFile(Path archive, String rel, TarArchiveEntry entry, InputStream content)
+            throws IOException {
+        if (rel.isEmpty()) {
+            throw new BackupException.UnsafeMember("member '" + entry.getName()
+                    + "' would replace the dataset directory with a file");
+        }
+        Path path = replaceable(rel);
+        long size = entry.isSparse() ? entry.getRealSize() : entry.getSize();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS); OutputStream out = Channels.newOutputStream(channel)) {
+            long copied = 0;
+            while (true) {
+                int n;
+                try {
+                    n = content.read(buffer);
+                } catch (IOException | RuntimeException e) {
+                    throw corrupt(archive, e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                copied += n;
+            }
+            if (copied != size) {
+                throw corrupt(archive, new IOException("member " + entry.getName() + " has " + copied
+                        + " bytes, its header says " + size));
+            }
+        }
+        setAttributes(path, entry.getMode(), entry.getLongUserId(), entry.getLongGroupId(), modTimeSeconds(entry),
+                true);
+        files++;
+        bytes += size;
+        listener.file(rel, size);
+    }
+
+    /**
+     * GNU tar's rules at a {@code D} member: rename records first, then delete every entry whose name is not in
+     * the listing, is listed as a directory but is not one, or is listed as in-archive but is a directory.
+     */
+    private void applyListing(String rel, Path dir, byte[] listing) throws IOException {
+        List<Listing.Item> items = Listing.decode(listing);
+        Map<String, Byte> codes = new HashMap<>();
+        String renameFrom = null;
+        for (Listing.Item item : items) {
+            switch (item.code()) {
+                case 'R' -> renameFrom = item.name();
+                case 'T' -> {
+                    if (renameFrom != null) {
+                        rename(renameFrom, item.name());
+                    }
+                    renameFrom = null;
+                }
+                default -> codes.put(item.name(), item.code());
+            }
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                Byte code = codes.get(name);
+                boolean isDirectory = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
+                if (code == null || code == Listing.DIRECTORY && !isDirectory
+                        || code == Listing.IN_ARCHIVE && isDirectory) {
+                    FileOps.deleteRecursively(entry);
+                    deleted++;
+                    safeParent = null;
+                }
+            }
+        }
+    }
+
+    /** A GNU rename record: {@code from} and {@code to} are member names ({@code ./ds/old}). */
+    private void rename(String from, String to) throws IOException {
+        String fromRel = relativePath(from);
+        String toRel = relativePath(to);
+        if (fromRel.isEmpty() || toRel.isEmpty()) {
+            throw new BackupException.UnsafeMember("rename record '" + from + "' -> '" + to
+                    + "' would move the dataset directory");
+        }
+        checkParent(fromRel, from);
+        checkParent(toRel, to);
+        Path source = staging.resolve(fromRel);
+        Path target = staging.resolve(toRel);
+        if (Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            safeParent = null;
+        }
+    }
+
+    /** Makes {@code rel} a real directory (creating it, or replacing what else stands there). */
+    private Path directory(String rel) throws IOException {
+        if (rel.isEmpty()) {
+            return staging;
+        }
+        checkParent(rel, rel);
+        Path dir = staging.resolve(rel);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(dir);
+                safeParent = null;
+            }
+            Files.createDirectory(dir);
+        }
+        return dir;
+    }
+
+    /** The path for a new non-directory member, with whatever stood there removed (links are never followed). */
+    private Path replaceable(String rel) throws IOException {
+        checkParent(rel, rel);
+        Path path = staging.resolve(rel);
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            FileOps.deleteRecursively(path);
+            safeParent = null;
+        } else {
+            Files.deleteIfExists(path);
+        }
+        return path;
+    }
+
+    /**
+     * Every directory between the staging root and {@code rel}'s parent must be a real directory: a symlink there
+     * would carry the member outside the dataset. Missing directories (archives without {@code D} members for
+     * them) are created. The last parent checked is remembered, as members come directory by directory.
+     */
+    private void checkParent(String rel, String member) throws IOException {
+        int slash = rel.lastIndexOf('/');
+        String parent = slash < 0 ? "" : rel.substring(0, slash);
+        if (parent.isEmpty() || parent.equals(safeParent)) {
+            return;
+        }
+        Path current = staging;
+        for (String part : parent.split("/")) {
+            current = current.resolve(part);
+            if (Files.isSymbolicLink(current)) {
+                throw new BackupException.UnsafeMember("member '" + member + "' would be written through the symlink '"
+                        + staging.relativize(current) + "'");
+            }
+            if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(current);
+                }
+                Files.createDirectory(current);
+            }
+        }
+        safeParent = parent;
+    }
+
+    /**
+     * The member's path relative to the dataset: it must be {@code ./<dataset>} or below it, without {@code ..},
+     * never absolute.
+     */
+    String relativePath(String member) {
+        if (member.startsWith("/")) {
+            throw new BackupException.UnsafeMember("member '" + member + "' has an absolute path");
+        }
+        String[] parts = member.split("/");
+        StringBuilder rel = new StringBuilder();
+        boolean first = true;
+        for (String part : parts) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                throw new BackupException.UnsafeMember("member '" + member + "' contains '..'");
+            }
+            if (first) {
+                if (!part.equals(dataset)) {
+                    throw new BackupException.UnsafeMember("member '" + member + "' is outside dataset '" + dataset
+                            + "' (members must be named ./" + dataset + "/...)");
+                }
+                first = false;
+                continue;
+            }
+            if (rel.length() > 0) {
+                rel.append('/');
+            }
+            rel.append(part);
+        }
+        if (first) {
+            throw new BackupException.UnsafeMember("member '" + member + "' is outside dataset '" + dataset + "'");
+        }
+        return rel.toString();
+    }
+
+    private void setAttributes(Path path, int mode, long uid, long gid, long mtimeSeconds, boolean setMode)
+            throws IOException {
+        if (restoreOwners) {
+            Files.setAttribute(path, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+        }
+        if (setMode) {
+            Files.setPosixFilePermissions(path, permissions(mode));
+        }
+        FileTime mtime = FileTime.from(mtimeSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(mtime, null, null);
+        } catch (UnsupportedOperationException e) {
+            // symlink times cannot be set on this platform; GNU tar does not always manage either
+        }
+    }
+
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                set.add(order[bit]);
+            }
+        }
+        return set;
+    }
+
+    private static long modTimeSeconds(TarArchiveEntry entry) {
+        return entry.getLastModifiedTime().toInstant().getEpochSecond();
+    }
+
+    private static int depth(String rel) {
+        return rel.isEmpty() ? 0 : rel.split("/").length;
+    }
+
+    private void warn(String message) {
+        warnings.add(message);
+        listener.warning(message);
+    }
+
+    private static BackupException.CorruptArchive corrupt(Path archive, Exception e) {
+        return new BackupException.CorruptArchive(archive + " is corrupt or truncated: " + e.getMessage(), e);
+    }
+}
