@@ -29,13 +29,6 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class Engine {
 
-    /**
-     * How far before its real start a level's start time is recorded. File systems stamp files with a coarse
-     * clock that can lag the one read here; without a margin, a file changed just after a level started could look
-     * older than it and be missed by the next level. With it, such files are merely written once more.
-     */
-    static final Duration START_TIME_MARGIN = Duration.ofSeconds(1);
-
     private final EngineOptions options;
     private final Layout layout;
 
@@ -160,7 +153,7 @@ public final class Engine {
             discardIncompleteCycle(dataset, cycle, warnings);
         }
         SnapshotFile.Snapshot previous = level == 0 ? null : SnapshotFile.read(layout.snapshot(dataset, cycle));
-        Instant start = Instant.now().minus(START_TIME_MARGIN);
+        Instant start = Instant.now().minus(options.startTimeMargin());
 
         Path tmpArchive = tmp.resolve(Layout.archiveName(dataset, level) + ".tmp");
         Path tmpSnapshot = tmp.resolve(dataset + ".snar.tmp");

@@ -3,19 +3,15 @@ package org.aiod.backup.engine.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -251,7 +247,7 @@ public final class TreeSnapshot {
             return new Entry(Type.DIR, mode, mtime, 0, null, null);
         }
         if (attrs.isRegularFile()) {
-            return new Entry(Type.FILE, mode, mtime, attrs.size(), sha256(path), null);
+            return new Entry(Type.FILE, mode, mtime, attrs.size(), Trees.sha256(path), null);
         }
         return new Entry(Type.OTHER, mode, mtime, 0, null, null);
     }
@@ -268,22 +264,6 @@ public final class TreeSnapshot {
             b.append(part);
         }
         return b.toString();
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String octal(int mode) {

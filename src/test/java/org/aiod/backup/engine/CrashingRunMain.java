@@ -1,0 +1,42 @@
+package org.aiod.backup.engine;
+
+import java.nio.file.Path;
+
+/**
+ * Runs one backup or restore in a child JVM and kills that JVM on the spot ({@code Runtime.halt}, no shutdown
+ * hooks, no finally blocks) when the run reaches a given point: the closest thing to {@code kill -9} at an exact
+ * step. Arguments: {@code dataRoot backupRoot backup|restore haltAt [cycle level]}, where haltAt is a
+ * {@link Phase} name or {@code FILE:n} (after the n-th file).
+ */
+public final class CrashingRunMain {
+
+    static final int HALTED = 137;
+
+    public static void main(String[] args) {
+        Engine engine = new Engine(EngineOptions.defaults(Path.of(args[0]), Path.of(args[1])).withCycleLength(100));
+        String haltAt = args[3];
+        ProgressListener listener = new ProgressListener() {
+            private int files;
+
+            @Override
+            public void phase(Phase phase) {
+                if (phase.name().equals(haltAt)) {
+                    Runtime.getRuntime().halt(HALTED);
+                }
+            }
+
+            @Override
+            public void file(String path, long bytes) {
+                if (haltAt.equals("FILE:" + ++files)) {
+                    Runtime.getRuntime().halt(HALTED);
+                }
+            }
+        };
+        if (args[2].equals("backup")) {
+            engine.backup("x", listener);
+        } else {
+            engine.restore("x", Long.parseLong(args[4]), Integer.valueOf(args[5]), listener);
+        }
+        System.exit(0);
+    }
+}
