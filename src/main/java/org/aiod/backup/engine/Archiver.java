@@ -2,14 +2,11 @@ package org.aiod.backup.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,6 +32,7 @@ final class Archiver {
     private final Path datasetDir;
     private final SnapshotFile.Snapshot previous;
     private final ProgressListener listener;
+    private final FileContent fileContent;
     private final List<String> warnings = new ArrayList<>();
     private final Map<Long, String> userNames = new HashMap<>();
     private final Map<Long, String> groupNames = new HashMap<>();
@@ -48,7 +46,9 @@ final class Archiver {
     /**
      * @param previous the previous level's snapshot, or {@code null} for a level 0 (everything is new)
      */
-    Archiver(String dataset, Path datasetDir, SnapshotFile.Snapshot previous, ProgressListener listener) {
+    Archiver(String dataset, Path datasetDir, SnapshotFile.Snapshot previous, FileContent fileContent,
+            ProgressListener listener) {
+        this.fileContent = fileContent;
         this.dataset = dataset;
         this.datasetDir = datasetDir;
         this.previous = previous;
@@ -199,15 +199,15 @@ final class Archiver {
                 return;
             }
         }
-        FileChannel channel;
+        InputStream content;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            content = fileContent.open(path);
         } catch (NoSuchFileException e) {
             warn(rel + ": file removed before we read it");
             return;
         }
         long result;
-        try (channel; InputStream in = Channels.newInputStream(channel)) {
+        try (InputStream in = content) {
             result = tar.file(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), stat.size(), in);
         }
         if (inodeKey != null) {

@@ -31,10 +31,16 @@ public final class Engine {
 
     private final EngineOptions options;
     private final Layout layout;
+    private final FileContent fileContent;
 
     public Engine(EngineOptions options) {
+        this(options, FileContent.DIRECT);
+    }
+
+    Engine(EngineOptions options, FileContent fileContent) {
         this.options = options;
         this.layout = new Layout(options.dataRoot(), options.backupRoot());
+        this.fileContent = fileContent;
     }
 
     public EngineOptions options() {
@@ -157,7 +163,7 @@ public final class Engine {
 
         Path tmpArchive = tmp.resolve(Layout.archiveName(dataset, level) + ".tmp");
         Path tmpSnapshot = tmp.resolve(dataset + ".snar.tmp");
-        Archiver archiver = new Archiver(dataset, datasetDir, previous, listener);
+        Archiver archiver = new Archiver(dataset, datasetDir, previous, fileContent, listener);
         MessageDigest digest = Checksums.sha256();
         long archiveBytes;
         try {
