@@ -40,6 +40,10 @@ final class DatasetLock implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
                 p -> new ReentrantLock(true));
+        if (threadLock.isHeldByCurrentThread()) {
+            // file locks are per process: a nested run on this thread would corrupt the one already running
+            throw new BackupException.LockTimeout("dataset '" + dataset + "' is already locked by this thread");
+        }
         try {
             if (!threadLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw timeout(dataset, lockFile, timeout, "another run in this process");

@@ -52,6 +52,8 @@ final class Restorer {
     private final byte[] buffer = new byte[BUFFER];
     private List<DirectoryAttributes> directories = new ArrayList<>();
     private String safeParent;
+    /** The member being applied, for messages. */
+    private String currentMember = "";
     private long files;
     private long bytes;
     private long deleted;
@@ -153,7 +155,12 @@ final class Restorer {
 
     private void apply(Path archive, TarInput.Member member, TarInput tar) throws IOException {
         TarArchiveEntry entry = member.entry();
-        String rel = relativePath(entry.getName());
+        String rel = relativePath(entry.getName(), entry.getName());
+        if (rel.isEmpty() && member.kind() != TarInput.Kind.DUMPDIR && member.kind() != TarInput.Kind.DIRECTORY) {
+            throw new BackupException.UnsafeMember("member '" + entry.getName()
+                    + "' would replace the dataset directory with something that is not a directory");
+        }
+        currentMember = entry.getName();
         switch (member.kind()) {
             case DUMPDIR -> {
                 Path dir = directory(rel);
@@ -177,9 +184,9 @@ final class Restorer {
                 listener.file(rel, 0);
             }
             case HARDLINK -> {
-                String targetRel = relativePath(entry.getLinkName());
+                String targetRel = relativePath(entry.getLinkName(), entry.getName());
                 Path target = staging.resolve(targetRel);
-                checkParent(targetRel, entry.getName());
+                checkParent(targetRel);
                 if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                     throw new BackupException.UnsafeMember("member '" + entry.getName() + "' links to '"
                             + entry.getLinkName() + "', which is not a regular file extracted before it");
@@ -196,10 +203,6 @@ final class Restorer {
 
     private void extractFile(Path archive, String rel, TarArchiveEntry entry, InputStream content)
             throws IOException {
-        if (rel.isEmpty()) {
-            throw new BackupException.UnsafeMember("member '" + entry.getName()
-                    + "' would replace the dataset directory with a file");
-        }
         Path path = replaceable(rel);
         long size = entry.isSparse() ? entry.getRealSize() : entry.getSize();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -267,14 +270,14 @@ final class Restorer {
 
     /** A GNU rename record: {@code from} and {@code to} are member names ({@code ./ds/old}). */
     private void rename(String from, String to) throws IOException {
-        String fromRel = relativePath(from);
-        String toRel = relativePath(to);
+        String fromRel = relativePath(from, currentMember);
+        String toRel = relativePath(to, currentMember);
         if (fromRel.isEmpty() || toRel.isEmpty()) {
-            throw new BackupException.UnsafeMember("rename record '" + from + "' -> '" + to
-                    + "' would move the dataset directory");
+            throw new BackupException.UnsafeMember("member '" + currentMember + "': rename record '" + from
+                    + "' -> '" + to + "' would move the dataset directory");
         }
-        checkParent(fromRel, from);
-        checkParent(toRel, to);
+        checkParent(fromRel);
+        checkParent(toRel);
         Path source = staging.resolve(fromRel);
         Path target = staging.resolve(toRel);
         if (Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -288,7 +291,7 @@ final class Restorer {
         if (rel.isEmpty()) {
             return staging;
         }
-        checkParent(rel, rel);
+        checkParent(rel);
         Path dir = staging.resolve(rel);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -302,7 +305,7 @@ final class Restorer {
 
     /** The path for a new non-directory member, with whatever stood there removed (links are never followed). */
     private Path replaceable(String rel) throws IOException {
-        checkParent(rel, rel);
+        checkParent(rel);
         Path path = staging.resolve(rel);
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             FileOps.deleteRecursively(path);
@@ -318,7 +321,7 @@ final class Restorer {
      * would carry the member outside the dataset. Missing directories (archives without {@code D} members for
      * them) are created. The last parent checked is remembered, as members come directory by directory.
      */
-    private void checkParent(String rel, String member) throws IOException {
+    private void checkParent(String rel) throws IOException {
         int slash = rel.lastIndexOf('/');
         String parent = slash < 0 ? "" : rel.substring(0, slash);
         if (parent.isEmpty() || parent.equals(safeParent)) {
@@ -328,8 +331,8 @@ final class Restorer {
         for (String part : parent.split("/")) {
             current = current.resolve(part);
             if (Files.isSymbolicLink(current)) {
-                throw new BackupException.UnsafeMember("member '" + member + "' would be written through the symlink '"
-                        + staging.relativize(current) + "'");
+                throw new BackupException.UnsafeMember("member '" + currentMember
+                        + "' would be written through the symlink '" + staging.relativize(current) + "'");
             }
             if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
                 if (Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
@@ -342,14 +345,15 @@ final class Restorer {
     }
 
     /**
-     * The member's path relative to the dataset: it must be {@code ./<dataset>} or below it, without {@code ..},
-     * never absolute.
+     * A path named in {@code member} (its name, link target or rename record) relative to the dataset: it must be
+     * {@code ./<dataset>} or below it, without {@code ..}, never absolute.
      */
-    String relativePath(String member) {
-        if (member.startsWith("/")) {
-            throw new BackupException.UnsafeMember("member '" + member + "' has an absolute path");
+    String relativePath(String path, String member) {
+        String what = path.equals(member) ? "member '" + member + "'" : "member '" + member + "' names '" + path + "', which";
+        if (path.startsWith("/")) {
+            throw new BackupException.UnsafeMember(what + " is an absolute path");
         }
-        String[] parts = member.split("/");
+        String[] parts = path.split("/");
         StringBuilder rel = new StringBuilder();
         boolean first = true;
         for (String part : parts) {
@@ -357,11 +361,11 @@ final class Restorer {
                 continue;
             }
             if (part.equals("..")) {
-                throw new BackupException.UnsafeMember("member '" + member + "' contains '..'");
+                throw new BackupException.UnsafeMember(what + " contains '..'");
             }
             if (first) {
                 if (!part.equals(dataset)) {
-                    throw new BackupException.UnsafeMember("member '" + member + "' is outside dataset '" + dataset
+                    throw new BackupException.UnsafeMember(what + " is outside dataset '" + dataset
                             + "' (members must be named ./" + dataset + "/...)");
                 }
                 first = false;
@@ -373,7 +377,7 @@ final class Restorer {
             rel.append(part);
         }
         if (first) {
-            throw new BackupException.UnsafeMember("member '" + member + "' is outside dataset '" + dataset + "'");
+            throw new BackupException.UnsafeMember(what + " is outside dataset '" + dataset + "'");
         }
         return rel.toString();
     }

@@ -39,6 +39,10 @@ final class Staging {
 
     /** Replaces the content of {@code datasetDir} with the verified tree in {@code staging}. */
     static void swap(Path datasetDir, Path staging, ProgressListener listener) throws IOException {
+        if (!Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+            // never follow a symlink out of the dataset, whatever put it there
+            throw new BackupException.UnsafeMember("staging directory " + staging + " is no longer a directory");
+        }
         String id = staging.getFileName().toString().substring(RESTORE.length());
         Files.move(staging, datasetDir.resolve(SWAP + id), StandardCopyOption.ATOMIC_MOVE);
         FileOps.syncDirectory(datasetDir);

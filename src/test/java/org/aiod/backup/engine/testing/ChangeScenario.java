@@ -47,7 +47,11 @@ public final class ChangeScenario {
         }
     }
 
-    /** 300 KiB of random bytes, written at level 0 and never changed: no incremental level may contain it. */
+    /**
+     * 300 KiB of random bytes, part of the initial tree and never changed afterwards: GNU tar leaves it out of every
+     * incremental level (a writer that records its start time with a safety margin may still include it in the
+     * first levels that follow quickly).
+     */
     public static final String BIG_FILE = "big.bin";
 
     /** A directory path of more than 100 bytes on its own. */

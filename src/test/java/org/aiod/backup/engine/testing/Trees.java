@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  *
  * GNU tar (and the engine, which follows its rule) leaves a file of a known directory out of level N only when both
  * its mtime and its ctime are strictly older than the start time T recorded in the snapshot by the run that
- * wrote level N-1, compared with nanoseconds. A test mutates the tree after a backup returned, so the mutation's ctime is
- * "now", which is after T: no sleeping to the next second is needed, and setting an mtime back into the past (as
- * {@link ChangeScenario} does) cannot hide a change because ctime cannot be set back.
+ * wrote level N-1, compared with nanoseconds. A test mutates the tree after a backup returned, so the mutation's
+ * ctime is "now", which is after T: no sleeping to the next second is needed, and setting an mtime back into the
+ * past (as {@link ChangeScenario} does) cannot hide a change because ctime cannot be set back. (A writer may record a T
+ * earlier than its real start, as a safety margin; that only makes later levels hold more files, never fewer.)
  *
  * <p>One caveat, observed on this machine: the kernel stamps files from a coarse clock that lags the wall clock
  * ({@code clock_gettime(CLOCK_REALTIME)}, which both tar and {@link Instant#now()} read) by up to a scheduler tick
