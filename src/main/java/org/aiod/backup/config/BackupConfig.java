@@ -1,0 +1,64 @@
+package org.aiod.backup.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything an operator sets, under {@code backup.*}. */
+@ConfigMapping(prefix = "backup")
+public interface BackupConfig {
+
+    /** Directory holding one sub-directory per dataset; the legacy image mounts volumes at {@code /opt/data/<dataset>}. */
+    Path dataRoot();
+
+    /** Directory holding the cycles of every dataset; the legacy image used {@code /opt/backups/data}. */
+    Path backupRoot();
+
+    /**
+     * The datasets this service manages. Empty: every top-level directory of the data root and every dataset that
+     * has backups (so a restore into an empty data root, the disaster case, works).
+     */
+    Optional<List<String>> datasets();
+
+    /** Levels per cycle: a cycle holds levels 0..N-1, then a new cycle starts with a full backup. */
+    @WithDefault("7")
+    int cycleLength();
+
+    /** Worker threads running backups and restores; commands for one dataset always run one after another. */
+    @WithDefault("2")
+    int workers();
+
+    /** Commands accepted but not yet running; beyond it HTTP answers 503 and AMQP consumption pauses. */
+    @WithDefault("100")
+    int queueCapacity();
+
+    /** How long a job waits for another run on the same dataset (another process, or the CLI) to finish. */
+    @WithDefault("10m")
+    Duration lockTimeout();
+
+    /** Deflate level of the archives, 1 (fast) to 9 (small). */
+    @WithDefault("6")
+    int gzipLevel();
+
+    /** The periodic backups. */
+    Schedule schedule();
+
+    /** The job journal. */
+    Journal journal();
+
+    interface Schedule {
+        /** Quarkus cron expression (seconds first) for backing up every dataset; {@code off} disables it. */
+        @WithDefault("0 0 2 * * ?")
+        String cron();
+    }
+
+    interface Journal {
+        /** Finished jobs kept in the journal; older ones are pruned, oldest first. */
+        @WithDefault("1000")
+        int keep();
+    }
+}

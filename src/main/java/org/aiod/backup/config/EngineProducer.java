@@ -1,0 +1,20 @@
+package org.aiod.backup.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.aiod.backup.engine.Engine;
+import org.aiod.backup.engine.EngineOptions;
+
+/** Builds the engine from the configuration. */
+public class EngineProducer {
+
+    @Produces
+    @ApplicationScoped
+    Engine engine(BackupConfig config) {
+        return new Engine(EngineOptions.defaults(config.dataRoot(), config.backupRoot())
+                .withCycleLength(config.cycleLength())
+                .withLockTimeout(config.lockTimeout())
+                .withGzipLevel(config.gzipLevel()));
+    }
+}

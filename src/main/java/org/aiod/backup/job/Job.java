@@ -1,0 +1,55 @@
+package org.aiod.backup.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One command and what became of it; immutable, each state change makes a new value through the transition table.
+ * Serialised as is into the journal and, field for field, as the completion event.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record Job(String jobId, String requestId, String messageId, JobType type, String dataset, Long cycle, Integer level,
+        JobSource source, JobState status, Instant queuedAt, Instant startedAt, Instant finishedAt, Long files,
+        Long bytes, String archive, JobError error, List<String> warnings) {
+
+    static Job queued(JobCommand command, Instant now) {
+        return create(command, JobState.QUEUED, now, null);
+    }
+
+    static Job rejected(JobCommand command, Instant now, JobError error) {
+        return create(command, JobState.REJECTED, now, error).withFinishedAt(now);
+    }
+
+    private static Job create(JobCommand command, JobState state, Instant now, JobError error) {
+        JobTransitions.check(null, state);
+        return new Job(UUID.randomUUID().toString(), command.requestId(), command.messageId(), command.type(), command.dataset(),
+                command.cycle(), command.level(), command.source(), state, now, null, null, null, null, null,
+                error, List.of());
+    }
+
+    Job started(Instant now) {
+        JobTransitions.check(status, JobState.RUNNING);
+        return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.RUNNING, queuedAt, now, null,
+                files, bytes, archive, error, warnings);
+    }
+
+    Job succeeded(Instant now, long cycle, int level, long files, long bytes, String archive, List<String> warnings) {
+        JobTransitions.check(status, JobState.SUCCEEDED);
+        return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.SUCCEEDED, queuedAt,
+                startedAt, now, files, bytes, archive, null, List.copyOf(warnings));
+    }
+
+    Job failed(Instant now, JobError error) {
+        JobTransitions.check(status, JobState.FAILED);
+        return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.FAILED, queuedAt, startedAt,
+                now, files, bytes, archive, error, warnings);
+    }
+
+    private Job withFinishedAt(Instant now) {
+        return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, status, queuedAt, startedAt, now,
+                files, bytes, archive, error, warnings);
+    }
+}

@@ -1,0 +1,104 @@
+package org.aiod.backup.job;
+
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.aiod.backup.config.BackupConfig;
+import org.aiod.backup.engine.BackupException;
+import org.aiod.backup.engine.BackupSummary;
+import org.aiod.backup.engine.CycleInfo;
+import org.aiod.backup.engine.Engine;
+import org.aiod.backup.engine.RestoreSummary;
+
+/**
+ * The only caller of the engine: validates commands against what is on disk, runs jobs, and describes datasets.
+ */
+@ApplicationScoped
+public class JobRunner {
+
+    static final java.util.regex.Pattern DATASET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private final Engine engine;
+    private final BackupConfig config;
+
+    JobRunner(Engine engine, BackupConfig config) {
+        this.engine = engine;
+        this.config = config;
+    }
+
+    /** Why {@code command} cannot run, or empty when it can. */
+    Optional<JobError> validate(JobCommand command) {
+        String dataset = command.dataset();
+        if (dataset == null || dataset.isBlank()) {
+            return reject("INVALID_COMMAND", "dataset is required");
+        }
+        if (!DATASET_NAME.matcher(dataset).matches() || dataset.length() > 128) {
+            return reject("INVALID_DATASET", "invalid dataset name '" + dataset
+                    + "': expected [A-Za-z0-9][A-Za-z0-9._-]*, at most 128 characters");
+        }
+        if (!datasets().contains(dataset)) {
+            return reject("UNKNOWN_DATASET", "unknown dataset '" + dataset + "' (known: " + datasets() + ")");
+        }
+        if (command.type() == JobType.BACKUP) {
+            if (!Files.isDirectory(config.dataRoot().resolve(dataset))) {
+                return reject("DATASET_NOT_FOUND", "dataset '" + dataset + "' has no directory "
+                        + config.dataRoot().resolve(dataset) + " to back up");
+            }
+            return Optional.empty();
+        }
+        if (command.cycle() == null) {
+            return reject("INVALID_COMMAND", "cycle is required for a restore");
+        }
+        if (command.cycle() < 0) {
+            return reject("INVALID_COMMAND", "cycle must not be negative, was " + command.cycle());
+        }
+        if (command.level() != null && command.level() < 0) {
+            return reject("INVALID_COMMAND", "level must not be negative, was " + command.level());
+        }
+        Optional<CycleInfo> cycle = engine.cycles(dataset).stream()
+                .filter(c -> c.cycle() == command.cycle() && c.lastLevel() >= 0).findFirst();
+        if (cycle.isEmpty()) {
+            return reject("NO_SUCH_CYCLE", "dataset '" + dataset + "' has no cycle " + command.cycle());
+        }
+        if (command.level() != null && command.level() > cycle.get().lastLevel()) {
+            return reject("NO_SUCH_LEVEL", "cycle " + command.cycle() + " of dataset '" + dataset + "' has levels 0.."
+                    + cycle.get().lastLevel() + "; there is no level " + command.level());
+        }
+        return Optional.empty();
+    }
+
+    /** Runs a job that is {@link JobState#RUNNING}; returns it finished. */
+    Job run(Job job) {
+        try {
+            if (job.type() == JobType.BACKUP) {
+                BackupSummary s = engine.backup(job.dataset());
+                return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
+                        s.warnings());
+            }
+            RestoreSummary s = engine.restore(job.dataset(), job.cycle(), job.level());
+            return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
+        } catch (BackupException e) {
+            return job.failed(Instant.now(), new JobError(e.code(), e.getMessage()));
+        } catch (RuntimeException e) {
+            return job.failed(Instant.now(), new JobError("INTERNAL_ERROR", String.valueOf(e)));
+        }
+    }
+
+    /** The datasets this service manages. */
+    public List<String> datasets() {
+        return config.datasets().filter(list -> !list.isEmpty()).map(List::copyOf).orElseGet(engine::datasets);
+    }
+
+    /** The cycles of a managed dataset. */
+    public List<CycleInfo> cycles(String dataset) {
+        return engine.cycles(dataset);
+    }
+
+    private static Optional<JobError> reject(String code, String message) {
+        return Optional.of(new JobError(code, message));
+    }
+}

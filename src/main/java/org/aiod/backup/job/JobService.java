@@ -1,0 +1,273 @@
+package org.aiod.backup.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+import org.aiod.backup.config.BackupConfig;
+import org.jboss.logging.Logger;
+
+/**
+ * The one path of every command: validate, journal, queue, run on a bounded worker pool, publish one completion
+ * event. Jobs of one dataset run one after another in arrival order; jobs of different datasets run in parallel,
+ * up to {@code backup.workers}.
+ */
+@ApplicationScoped
+public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+
+    private final JobRunner runner;
+    private final BackupConfig config;
+    private final Instance<JobEventSink> sinks;
+    private final JobJournal journal;
+    private final ExecutorService workers;
+
+    private final Map<String, ArrayDeque<Job>> pending = new HashMap<>();
+    private final Set<String> activeDatasets = new HashSet<>();
+    private final Map<String, CompletableFuture<Job>> completions = new HashMap<>();
+    private final List<CompletableFuture<Void>> capacityWaiters = new ArrayList<>();
+    private int queued;
+    private volatile boolean started;
+
+    JobService(JobRunner runner, BackupConfig config, Instance<JobEventSink> sinks, ObjectMapper json) {
+        this.runner = runner;
+        this.config = config;
+        this.sinks = sinks;
+        this.journal = new JobJournal(config.backupRoot().resolve(".aiod-backup").resolve("jobs"), json,
+                config.journal().keep());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(config.workers(), r -> {
+            Thread t = new Thread(r, "backup-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Loads the journal: jobs that were running when the process died failed; queued ones are queued again. */
+    void start(@Observes @Priority(500) StartupEvent event) {
+        List<Job> jobs;
+        try {
+            jobs = journal.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the job journal", e);
+        }
+        synchronized (this) {
+            for (Job job : jobs) {
+                if (job.status() == JobState.RUNNING) {
+                    journal.save(job.failed(Instant.now(), new JobError("INTERRUPTED",
+                            "the service stopped while this job was running; nothing half-written was kept")));
+                } else if (job.status() == JobState.QUEUED) {
+                    enqueue(job);
+                }
+            }
+            started = true;
+        }
+        LOG.infof("job service started: %d workers, queue capacity %d, %d jobs in the journal", config.workers(),
+                config.queueCapacity(), jobs.size());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        workers.shutdown();
+        try {
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Accepts a command: answers it from the journal when its request or message id is known, rejects it when it
+     * is invalid, otherwise queues it.
+     *
+     * @throws QueueFullException when the queue is at capacity
+     */
+    public Submission submit(JobCommand command) {
+        Optional<Job> known = findExisting(command);
+        if (known.isPresent()) {
+            Job job = known.get();
+            synchronized (this) {
+                CompletableFuture<Job> running = completions.get(job.jobId());
+                if (running != null) {
+                    return new Submission(job, running, true);
+                }
+            }
+            // finished before: answer with the recorded result, and publish it again
+            return new Submission(job, publish(job).thenApply(v -> job), true);
+        }
+        Optional<JobError> invalid = runner.validate(command);
+        if (invalid.isPresent()) {
+            return reject(command, invalid.get());
+        }
+        synchronized (this) {
+            if (queued >= config.queueCapacity()) {
+                throw new QueueFullException(config.queueCapacity());
+            }
+            Job job = Job.queued(command, Instant.now());
+            journal.save(job);
+            CompletableFuture<Job> done = enqueue(job);
+            return new Submission(job, done, false);
+        }
+    }
+
+    /** Records a command that never runs (it could not even be parsed or validated) and publishes its event. */
+    public Submission reject(JobCommand command, JobError error) {
+        Job job = Job.rejected(command, Instant.now(), error);
+        journal.save(job);
+        LOG.infof("job %s rejected: %s %s: %s", job.jobId(), command.type(), command.dataset(), error.message());
+        return new Submission(job, publish(job).thenApply(v -> job), false);
+    }
+
+    /** Completes when the queue has room: AMQP consumption waits on it instead of overflowing the queue. */
+    public synchronized CompletionStage<Void> awaitCapacity() {
+        if (queued < config.queueCapacity()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        capacityWaiters.add(waiter);
+        return waiter;
+    }
+
+    public Optional<Job> find(String jobId) {
+        return journal.find(jobId);
+    }
+
+    /** Jobs, newest first, optionally of one dataset and one state. */
+    public List<Job> list(String dataset, JobState status) {
+        return journal.list(job -> (dataset == null || dataset.equals(job.dataset()))
+                && (status == null || status == job.status()));
+    }
+
+    /** Whether a backup of {@code dataset} from {@code source} is queued or running. */
+    public synchronized boolean hasUnfinished(String dataset, JobType type, JobSource source) {
+        ArrayDeque<Job> waiting = pending.get(dataset);
+        boolean queuedOne = waiting != null && waiting.stream()
+                .anyMatch(job -> job.type() == type && job.source() == source);
+        return queuedOne || journal.list(job -> job.status() == JobState.RUNNING && dataset.equals(job.dataset())
+                && job.type() == type && job.source() == source).size() > 0;
+    }
+
+    public synchronized int queueDepth() {
+        return queued;
+    }
+
+    public boolean isStarted() {
+        return started;
+    }
+
+    /** Whether the worker pool still accepts work. */
+    public boolean isAlive() {
+        return !workers.isShutdown();
+    }
+
+    private Optional<Job> findExisting(JobCommand command) {
+        if (command.requestId() != null) {
+            Optional<Job> byRequest = journal.findByRequestId(command.requestId());
+            if (byRequest.isPresent()) {
+                return byRequest;
+            }
+        }
+        return command.messageId() == null ? Optional.empty() : journal.findByMessageId(command.messageId());
+    }
+
+    private CompletableFuture<Job> enqueue(Job job) {
+        CompletableFuture<Job> done = new CompletableFuture<>();
+        completions.put(job.jobId(), done);
+        pending.computeIfAbsent(job.dataset(), d -> new ArrayDeque<>()).add(job);
+        queued++;
+        dispatch(job.dataset());
+        return done;
+    }
+
+    /** Starts the next job of {@code dataset} unless one of its jobs is running. Called holding the monitor. */
+    private void dispatch(String dataset) {
+        ArrayDeque<Job> waiting = pending.get(dataset);
+        if (activeDatasets.contains(dataset) || waiting == null || waiting.isEmpty()) {
+            return;
+        }
+        activeDatasets.add(dataset);
+        workers.execute(() -> runNext(dataset));
+    }
+
+    private void runNext(String dataset) {
+        Job job;
+        synchronized (this) {
+            job = pending.get(dataset).poll();
+            queued--;
+            capacityWaiters.forEach(w -> w.complete(null));
+            capacityWaiters.clear();
+        }
+        Job finished;
+        try {
+            Job running = job.started(Instant.now());
+            journal.save(running);
+            LOG.infof("job %s started: %s %s (source %s)", job.jobId(), job.type(), dataset, job.source().label());
+            finished = runner.run(running);
+            journal.save(finished);
+            LOG.infof("job %s %s: %s %s cycle %s level %s, %s files, %s bytes, %d ms", job.jobId(),
+                    finished.status(), job.type(), dataset, finished.cycle(), finished.level(), finished.files(),
+                    finished.bytes(), java.time.Duration.between(running.startedAt(), finished.finishedAt())
+                            .toMillis());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job %s could not be recorded", job.jobId());
+            finished = job.status() == JobState.QUEUED ? job.failed(Instant.now(), new JobError("INTERNAL_ERROR",
+                    String.valueOf(e))) : job;
+        } finally {
+            synchronized (this) {
+                activeDatasets.remove(dataset);
+                dispatch(dataset);
+            }
+        }
+        Job result = finished;
+        CompletableFuture<Job> done;
+        synchronized (this) {
+            done = completions.get(job.jobId());
+        }
+        publish(result).whenComplete((v, error) -> {
+            synchronized (this) {
+                completions.remove(job.jobId());
+            }
+            if (error != null) {
+                LOG.warnf("completion event of job %s was not accepted: %s", job.jobId(), error.getMessage());
+                done.completeExceptionally(error);
+            } else {
+                done.complete(result);
+            }
+        });
+    }
+
+    private CompletionStage<Void> publish(Job job) {
+        if (sinks.isUnsatisfied()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return sinks.get().publish(job);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package org.aiod.backup.job;
+
+/** What a job does. */
+public enum JobType {
+    BACKUP, RESTORE
+}

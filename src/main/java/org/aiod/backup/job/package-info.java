@@ -1,0 +1,5 @@
+/**
+ * Jobs: every command, whatever its source, is validated, journaled, queued and run here on a bounded worker pool,
+ * one at a time per dataset. {@link org.aiod.backup.job.JobRunner} is the only caller of the engine.
+ */
+package org.aiod.backup.job;
