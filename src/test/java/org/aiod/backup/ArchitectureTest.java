@@ -49,4 +49,12 @@ class ArchitectureTest {
                 .because("adapters call the engine through jobs, never the other way round")
                 .check(classes);
     }
+
+    @Test
+    void onlyTheJobPackageRunsTheEngine() {
+        noClasses().that().resideOutsideOfPackages(ENGINE, "org.aiod.backup.job..", "org.aiod.backup.config..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.aiod.backup.engine.Engine")
+                .because("adapters translate into job commands; only the job runner calls the engine")
+                .check(classes);
+    }
 }

@@ -171,7 +171,7 @@ public final class Engine {
                     StandardOpenOption.WRITE)) {
                 OutputStream hashed = new DigestOutputStream(
                         new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), digest);
-                GZIPOutputStream gzip = new LeveledGzipOutputStream(hashed, options.gzipLevel());
+                OutputStream gzip = compressor(hashed);
                 TarOutput tar = new TarOutput(gzip);
                 try (SnapshotFile.Writer snapshot = new SnapshotFile.Writer(Files.newOutputStream(tmpSnapshot,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), start)) {
@@ -184,7 +184,11 @@ public final class Engine {
                 }
                 listener.phase(Phase.FILES_WRITTEN);
                 tar.finish();
-                gzip.finish();
+                if (gzip instanceof ParallelGzipOutputStream parallel) {
+                    parallel.finish();
+                } else {
+                    ((GZIPOutputStream) gzip).finish();
+                }
                 hashed.flush();
                 channel.force(true);
                 archiveBytes = channel.size();
@@ -350,6 +354,22 @@ public final class Engine {
                     + ", not UTF-8: non-ASCII names would be corrupted; run with a UTF-8 locale (LANG=C.UTF-8)");
         }
     }
+
+    private OutputStream compressor(OutputStream out) throws IOException {
+        int threads = options.compressionThreads();
+        if (threads == 1) {
+            return new LeveledGzipOutputStream(out, options.gzipLevel());
+        }
+        return new ParallelGzipOutputStream(out, COMPRESSORS, threads, options.gzipLevel());
+    }
+
+    /** Shared by every engine in the process: compression threads are a machine-wide resource. */
+    private static final java.util.concurrent.ExecutorService COMPRESSORS = java.util.concurrent.Executors
+            .newFixedThreadPool(Runtime.getRuntime().availableProcessors(), runnable -> {
+                Thread thread = new Thread(runnable, "aiod-gzip");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     /** JDK gzip with a chosen deflate level; the output is one standard gzip member. */
     private static final class LeveledGzipOutputStream extends GZIPOutputStream {

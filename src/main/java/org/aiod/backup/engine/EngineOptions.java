@@ -16,9 +16,11 @@ import java.util.Objects;
  *                     systems stamp files with a coarse clock that can lag the one the engine reads; without a
  *                     margin, a file changed just after a level started could look older than the level and be
  *                     missed by the next one. With it, such files are merely written once more.
+ * @param compressionThreads threads compressing an archive; 1 uses the JDK's single-threaded gzip, more cut the
+ *                     archive into blocks compressed in parallel (still one standard gzip stream)
  */
 public record EngineOptions(Path dataRoot, Path backupRoot, int cycleLength, Duration lockTimeout, int gzipLevel,
-        Duration startTimeMargin) {
+        Duration startTimeMargin, int compressionThreads) {
 
     public static final int DEFAULT_CYCLE_LENGTH = 7;
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
@@ -39,6 +41,9 @@ public record EngineOptions(Path dataRoot, Path backupRoot, int cycleLength, Dur
         if (lockTimeout.isNegative()) {
             throw new IllegalArgumentException("lockTimeout must not be negative, was " + lockTimeout);
         }
+        if (compressionThreads < 1) {
+            throw new IllegalArgumentException("compressionThreads must be at least 1, was " + compressionThreads);
+        }
         if (gzipLevel < 1 || gzipLevel > 9) {
             throw new IllegalArgumentException("gzipLevel must be 1..9, was " + gzipLevel);
         }
@@ -47,7 +52,8 @@ public record EngineOptions(Path dataRoot, Path backupRoot, int cycleLength, Dur
     }
 
     public EngineOptions(Path dataRoot, Path backupRoot, int cycleLength, Duration lockTimeout, int gzipLevel) {
-        this(dataRoot, backupRoot, cycleLength, lockTimeout, gzipLevel, DEFAULT_START_TIME_MARGIN);
+        this(dataRoot, backupRoot, cycleLength, lockTimeout, gzipLevel, DEFAULT_START_TIME_MARGIN,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** Options with every default applied. */
@@ -56,18 +62,22 @@ public record EngineOptions(Path dataRoot, Path backupRoot, int cycleLength, Dur
     }
 
     public EngineOptions withCycleLength(int length) {
-        return new EngineOptions(dataRoot, backupRoot, length, lockTimeout, gzipLevel, startTimeMargin);
+        return new EngineOptions(dataRoot, backupRoot, length, lockTimeout, gzipLevel, startTimeMargin, compressionThreads);
     }
 
     public EngineOptions withLockTimeout(Duration timeout) {
-        return new EngineOptions(dataRoot, backupRoot, cycleLength, timeout, gzipLevel, startTimeMargin);
+        return new EngineOptions(dataRoot, backupRoot, cycleLength, timeout, gzipLevel, startTimeMargin, compressionThreads);
     }
 
     public EngineOptions withGzipLevel(int level) {
-        return new EngineOptions(dataRoot, backupRoot, cycleLength, lockTimeout, level, startTimeMargin);
+        return new EngineOptions(dataRoot, backupRoot, cycleLength, lockTimeout, level, startTimeMargin, compressionThreads);
     }
 
     public EngineOptions withStartTimeMargin(Duration margin) {
-        return new EngineOptions(dataRoot, backupRoot, cycleLength, lockTimeout, gzipLevel, margin);
+        return new EngineOptions(dataRoot, backupRoot, cycleLength, lockTimeout, gzipLevel, margin, compressionThreads);
+    }
+
+    public EngineOptions withCompressionThreads(int threads) {
+        return new EngineOptions(dataRoot, backupRoot, cycleLength, lockTimeout, gzipLevel, startTimeMargin, threads);
     }
 }

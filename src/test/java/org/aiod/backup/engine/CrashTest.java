@@ -125,8 +125,14 @@ class CrashTest {
                 "-cp", System.getProperty("java.class.path"), CrashingRunMain.class.getName(), data.toString(),
                 backups.toString()));
         command.addAll(List.of(args));
+        Path log = Files.createTempFile(data.getParent(), "child-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return process.waitFor();
+                .redirectOutput(log.toFile()).start();
+        int exit = process.waitFor();
+        if (exit != CrashingRunMain.HALTED) {
+            // show why the child died otherwise: the assertion on the exit code then explains itself
+            System.err.println("child " + String.join(" ", args) + " exited " + exit + ":\n" + Files.readString(log));
+        }
+        return exit;
     }
 }

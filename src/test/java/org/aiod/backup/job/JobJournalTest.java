@@ -1,0 +1,66 @@
+package org.aiod.backup.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal survives a restart, answers by request and message id, and prunes the oldest finished jobs. */
+class JobJournalTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    @Test
+    void aReloadedJournalHoldsEveryJobAsLastSaved() throws Exception {
+        JobJournal journal = new JobJournal(tmp, json, 100);
+        journal.load();
+        Job queued = Job.queued(JobCommand.restore("x", 2L, 10, "req-1", JobSource.AMQP).withMessageId("m-1"),
+                Instant.parse("2026-11-26T01:00:00Z"));
+        journal.save(queued);
+        Job done = queued.started(Instant.parse("2026-11-26T01:00:01Z"))
+                .succeeded(Instant.parse("2026-11-26T01:00:02Z"), 2, 10, 5, 500, null, List.of("a warning"));
+        journal.save(done);
+        Job rejected = Job.rejected(JobCommand.backup("y", null, JobSource.HTTP), Instant.now(),
+                new JobError("UNKNOWN_DATASET", "unknown dataset 'y'"));
+        journal.save(rejected);
+
+        JobJournal reloaded = new JobJournal(tmp, json, 100);
+        List<Job> jobs = reloaded.load();
+        assertEquals(List.of(done, rejected), jobs);
+        assertEquals(done, reloaded.findByRequestId("req-1").orElseThrow());
+        assertEquals(done, reloaded.findByMessageId("m-1").orElseThrow());
+        assertEquals(List.of(rejected, done), reloaded.list(job -> true), "newest first");
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.allMatch(f -> f.toString().endsWith(".json")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void theOldestFinishedJobsArePrunedButUnfinishedOnesAreKept() throws Exception {
+        JobJournal journal = new JobJournal(tmp, json, 2);
+        journal.load();
+        Job waiting = Job.queued(JobCommand.backup("x", "waiting", JobSource.HTTP), Instant.parse("2026-01-01T00:00:00Z"));
+        journal.save(waiting);
+        for (int i = 0; i < 4; i++) {
+            journal.save(Job.rejected(JobCommand.backup("x", "r" + i, JobSource.HTTP),
+                    Instant.parse("2026-01-0" + (i + 2) + "T00:00:00Z"), new JobError("X", "x")));
+        }
+        List<Job> reloaded = new JobJournal(tmp, json, 2).load();
+        assertEquals(List.of("waiting", "r2", "r3"), reloaded.stream().map(Job::requestId).toList());
+        assertTrue(journal.findByRequestId("r0").isEmpty());
+    }
+}
