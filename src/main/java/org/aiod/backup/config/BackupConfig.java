@@ -4,9 +4,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+
+import org.aiod.backup.engine.Compression;
 
 /** Everything an operator sets, under {@code backup.*}. */
 @ConfigMapping(prefix = "backup")
@@ -40,9 +43,12 @@ public interface BackupConfig {
     @WithDefault("10m")
     Duration lockTimeout();
 
-    /** Deflate level of the archives, 1 (fast) to 9 (small). */
-    @WithDefault("6")
-    int gzipLevel();
+    /** How new archives are compressed: {@code gzip} (the legacy {@code .tar.gz}) or {@code zstd} ({@code .tar.zst}). */
+    @WithDefault("gzip")
+    Compression compression();
+
+    /** Compression level: 1-9 for gzip (default 6, gzip's own), 1-19 for zstd (default 3). */
+    OptionalInt compressionLevel();
 
     /** The periodic backups. */
     Schedule schedule();

@@ -12,9 +12,13 @@ public class EngineProducer {
     @Produces
     @ApplicationScoped
     Engine engine(BackupConfig config) {
-        return new Engine(EngineOptions.defaults(config.dataRoot(), config.backupRoot())
+        EngineOptions options = EngineOptions.defaults(config.dataRoot(), config.backupRoot())
                 .withCycleLength(config.cycleLength())
                 .withLockTimeout(config.lockTimeout())
-                .withGzipLevel(config.gzipLevel()));
+                .withCompression(config.compression());
+        if (config.compressionLevel().isPresent()) {
+            options = options.withCompressionLevel(config.compressionLevel().getAsInt());
+        }
+        return new Engine(options);
     }
 }

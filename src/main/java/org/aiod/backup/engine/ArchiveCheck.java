@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.zip.GZIPInputStream;
 
 /** Reads an archive to its end without extracting anything: gzip CRC, every tar header, and its SHA-256. */
 final class ArchiveCheck {
@@ -26,7 +25,7 @@ final class ArchiveCheck {
                 DigestInputStream hashed = new DigestInputStream(file, digest);
                 InputStream buffered = new BufferedInputStream(hashed, 1 << 16)) {
             try {
-                GZIPInputStream gzip = new GZIPInputStream(buffered, 1 << 16);
+                InputStream gzip = Compression.ofArchive(archive.getFileName().toString()).decompress(buffered);
                 TarInput tar = new TarInput(gzip);
                 while (tar.next() != null) {
                     // headers are parsed and file data skipped by the next call

@@ -161,7 +161,7 @@ public final class Engine {
         SnapshotFile.Snapshot previous = level == 0 ? null : SnapshotFile.read(layout.snapshot(dataset, cycle));
         Instant start = Instant.now().minus(options.startTimeMargin());
 
-        Path tmpArchive = tmp.resolve(Layout.archiveName(dataset, level) + ".tmp");
+        Path tmpArchive = tmp.resolve(Layout.archiveName(dataset, level, options.compression()) + ".tmp");
         Path tmpSnapshot = tmp.resolve(dataset + ".snar.tmp");
         Archiver archiver = new Archiver(dataset, datasetDir, previous, fileContent, listener);
         MessageDigest digest = Checksums.sha256();
@@ -186,8 +186,10 @@ public final class Engine {
                 tar.finish();
                 if (gzip instanceof ParallelGzipOutputStream parallel) {
                     parallel.finish();
+                } else if (gzip instanceof GZIPOutputStream single) {
+                    single.finish();
                 } else {
-                    ((GZIPOutputStream) gzip).finish();
+                    gzip.close(); // zstd: closing writes the frame's end; the channel stays open until synced
                 }
                 hashed.flush();
                 channel.force(true);
@@ -198,7 +200,7 @@ public final class Engine {
             }
             listener.phase(Phase.ARCHIVE_SYNCED);
 
-            Path archive = layout.archive(dataset, cycle, level);
+            Path archive = layout.archive(dataset, cycle, level, options.compression());
             FileOps.commit(tmpArchive, archive);
             listener.phase(Phase.ARCHIVE_COMMITTED);
             Path sumsFile = layout.sums(dataset, cycle);
@@ -275,7 +277,7 @@ public final class Engine {
 
     /** Redoing level 0 in an existing cycle directory: levels and checksums left there belong to no chain. */
     private void discardIncompleteCycle(String dataset, long cycle, List<String> warnings) throws IOException {
-        Pattern archive = Pattern.compile(Pattern.quote(dataset) + "\\d{1,9}" + Pattern.quote(Layout.ARCHIVE_SUFFIX));
+        Pattern archive = Layout.archivePattern(dataset);
         try (var entries = Files.newDirectoryStream(layout.cycleDir(dataset, cycle))) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -340,7 +342,7 @@ public final class Engine {
     }
 
     private static Comparator<String> levelOrder(String dataset) {
-        Pattern pattern = Pattern.compile(Pattern.quote(dataset) + "(\\d{1,9})" + Pattern.quote(Layout.ARCHIVE_SUFFIX));
+        Pattern pattern = Layout.archivePattern(dataset);
         return Comparator.comparingLong((String name) -> {
             Matcher m = pattern.matcher(name);
             return m.matches() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
@@ -357,10 +359,28 @@ public final class Engine {
 
     private OutputStream compressor(OutputStream out) throws IOException {
         int threads = options.compressionThreads();
-        if (threads == 1) {
-            return new LeveledGzipOutputStream(out, options.gzipLevel());
+        if (options.compression() == Compression.ZSTD) {
+            com.github.luben.zstd.ZstdOutputStream zstd = new com.github.luben.zstd.ZstdOutputStream(
+                    new java.io.FilterOutputStream(out) {
+                        @Override
+                        public void write(byte[] b, int off, int len) throws IOException {
+                            out.write(b, off, len);
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            flush(); // the archive channel is synced and closed by its owner
+                        }
+                    }, options.compressionLevel());
+            if (threads > 1) {
+                zstd.setWorkers(threads);
+            }
+            return new java.io.BufferedOutputStream(zstd, 1 << 16);
         }
-        return new ParallelGzipOutputStream(out, COMPRESSORS, threads, options.gzipLevel());
+        if (threads == 1) {
+            return new LeveledGzipOutputStream(out, options.compressionLevel());
+        }
+        return new ParallelGzipOutputStream(out, COMPRESSORS, threads, options.compressionLevel());
     }
 
     /** Shared by every engine in the process: compression threads are a machine-wide resource. */

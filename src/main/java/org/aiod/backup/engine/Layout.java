@@ -21,7 +21,6 @@ final class Layout {
     static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final String SUMS = "SHA256SUMS";
     static final String STATE_DIR = ".aiod-backup";
-    static final String ARCHIVE_SUFFIX = ".tar.gz";
 
     private final Path dataRoot;
     private final Path backupRoot;
@@ -59,12 +58,17 @@ final class Layout {
         return backupDir(ds).resolve(ds + "_" + cycle);
     }
 
-    static String archiveName(String ds, int level) {
-        return ds + level + ARCHIVE_SUFFIX;
+    static String archiveName(String ds, int level, Compression compression) {
+        return ds + level + compression.suffix();
     }
 
-    Path archive(String ds, long cycle, int level) {
-        return cycleDir(ds, cycle).resolve(archiveName(ds, level));
+    Path archive(String ds, long cycle, int level, Compression compression) {
+        return cycleDir(ds, cycle).resolve(archiveName(ds, level, compression));
+    }
+
+    /** Names of a dataset's archives, {@code <ds><level>.tar.gz} or {@code .tar.zst}; group 1 is the level. */
+    static Pattern archivePattern(String ds) {
+        return Pattern.compile(Pattern.quote(ds) + "(\\d{1,9})\\.tar\\.(?:gz|zst)");
     }
 
     Path snapshot(String ds, long cycle) {
@@ -106,11 +110,12 @@ final class Layout {
     }
 
     /**
-     * The committed levels of a cycle: archives {@code <ds><n>.tar.gz} for n = 0, 1, ... without a gap. A level
+     * The committed levels of a cycle: archives {@code <ds><n>.tar.gz} (or {@code .tar.zst}) for n = 0, 1, ...
+     * without a gap. A level
      * after a gap cannot be restored (its predecessors are missing) and is not reported.
      */
     List<Path> levels(String ds, long cycle) throws IOException {
-        Pattern pattern = Pattern.compile(Pattern.quote(ds) + "(\\d{1,9})" + Pattern.quote(ARCHIVE_SUFFIX));
+        Pattern pattern = archivePattern(ds);
         TreeMap<Integer, Path> found = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycleDir(ds, cycle))) {
             for (Path entry : entries) {

@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
@@ -91,9 +90,9 @@ final class Restorer {
         try (InputStream file = Files.newInputStream(archive);
                 DigestInputStream hashed = new DigestInputStream(file, digest);
                 InputStream buffered = new BufferedInputStream(hashed, BUFFER)) {
-            GZIPInputStream gzip;
+            InputStream gzip;
             try {
-                gzip = new GZIPInputStream(buffered, BUFFER);
+                gzip = Compression.ofArchive(archive.getFileName().toString()).decompress(buffered);
             } catch (IOException e) {
                 throw corrupt(archive, e);
             }
