@@ -1,0 +1,208 @@
+package org.aiod.backup.messaging;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.aiod.backup.job.JobCommand;
+import org.aiod.backup.job.JobError;
+import org.aiod.backup.job.JobSource;
+import org.aiod.backup.job.JobType;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Turns the body of a command message into a {@link JobCommand}, checking its shape and types only; whether the
+ * dataset, cycle and level exist is the job service's validation.
+ *
+ * <p>Accepted bodies: a JSON object, given as the connector decodes it ({@link JsonObject}, when the sender set
+ * {@code application/json}) or as JSON text (an AMQP string value, or a data section / binary value in UTF-8).
+ * Anything else is refused with {@code INVALID_COMMAND}: not JSON, a JSON value that is not an object, text that is
+ * not UTF-8, an AMQP map or list.
+ *
+ * <p>Fields: {@code dataset} (string, required), {@code requestId} (string, optional), and for a restore
+ * {@code cycle} (JSON integer &gt;= 0, required) and {@code level} (JSON integer &gt;= 0, optional). A {@code null}
+ * optional field counts as absent. Numbers must be written as integers: {@code 2.5}, {@code 2.0}, {@code 2e0} and
+ * {@code "2"} are refused. Fields this service does not know are ignored, so a sender may add its own (a trace id,
+ * a comment) and newer senders keep working; a backup command's {@code cycle} or {@code level} are such fields.
+ * Every problem of a body is reported at once, separated by {@code "; "}.
+ */
+final class CommandParser {
+
+    static final String INVALID_COMMAND = "INVALID_COMMAND";
+
+    private CommandParser() {
+    }
+
+    /**
+     * The outcome: {@code command} always holds what could be read (at least type and source, so a rejection can
+     * be recorded), {@code error} is {@code null} when the body is well formed.
+     */
+    record Parsed(JobCommand command, JobError error) {
+        boolean valid() {
+            return error == null;
+        }
+    }
+
+    /** A body the connector could not even decode (e.g. {@code application/json} with a broken text). */
+    record Undecodable(Throwable cause) {
+    }
+
+    static Parsed parse(JobType type, Object body, String messageId) {
+        Object json;
+        try {
+            json = toJson(body);
+        } catch (IllegalArgumentException e) {
+            return new Parsed(new JobCommand(type, null, null, null, null, messageId, JobSource.AMQP),
+                    new JobError(INVALID_COMMAND, e.getMessage()));
+        }
+        if (!(json instanceof JsonObject object)) {
+            return new Parsed(new JobCommand(type, null, null, null, null, messageId, JobSource.AMQP),
+                    new JobError(INVALID_COMMAND, "the body must be a JSON object, was " + describe(json)));
+        }
+        List<String> problems = new ArrayList<>();
+        String dataset = string(object, "dataset", true, problems);
+        String requestId = string(object, "requestId", false, problems);
+        Long cycle = null;
+        Integer level = null;
+        if (type == JobType.RESTORE) {
+            cycle = integer(object, "cycle", true, Long.MAX_VALUE, problems);
+            Long l = integer(object, "level", false, Integer.MAX_VALUE, problems);
+            level = l == null ? null : l.intValue();
+        }
+        JobCommand command = new JobCommand(type, dataset, cycle, level, requestId, messageId, JobSource.AMQP);
+        return new Parsed(command, problems.isEmpty() ? null : new JobError(INVALID_COMMAND, String.join("; ", problems)));
+    }
+
+    /** A JSON value (object, array, string, number, boolean, null) from whatever the connector handed over. */
+    private static Object toJson(Object body) {
+        if (body instanceof Undecodable u) {
+            throw new IllegalArgumentException("the body is not valid JSON: " + message(u.cause()));
+        }
+        if (body instanceof JsonObject || body instanceof JsonArray) {
+            return body;
+        }
+        String text;
+        if (body == null) {
+            throw new IllegalArgumentException("the body is empty; expected a JSON object");
+        } else if (body instanceof String s) {
+            text = s;
+        } else if (body instanceof byte[] bytes) {
+            text = utf8(bytes);
+        } else if (body instanceof io.vertx.core.buffer.Buffer b) {
+            text = utf8(b.getBytes());
+        } else if (body instanceof io.vertx.mutiny.core.buffer.Buffer b) {
+            text = utf8(b.getBytes());
+        } else if (body instanceof Map || body instanceof List) {
+            throw new IllegalArgumentException("the body is an AMQP " + (body instanceof Map ? "map" : "list")
+                    + "; expected a JSON object as text or with content-type application/json");
+        } else {
+            throw new IllegalArgumentException("the body is an AMQP " + body.getClass().getSimpleName()
+                    + "; expected a JSON object");
+        }
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("the body is empty; expected a JSON object");
+        }
+        try {
+            return Json.decodeValue(text);
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("the body is not valid JSON: " + message(e));
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the body is not UTF-8 text; expected a JSON object");
+        }
+    }
+
+    private static String string(JsonObject object, String field, boolean required, List<String> problems) {
+        Object value = object.getValue(field);
+        if (value == null) {
+            if (required) {
+                problems.add(field + " is required");
+            }
+            return null;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        problems.add(field + " must be a string, was " + describe(value));
+        return null;
+    }
+
+    private static Long integer(JsonObject object, String field, boolean required, long max, List<String> problems) {
+        Object value = object.getValue(field);
+        if (value == null) {
+            if (required) {
+                problems.add(field + " is required for a restore");
+            }
+            return null;
+        }
+        long n;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            n = ((Number) value).longValue();
+        } else if (value instanceof BigInteger big) {
+            problems.add(field + " is out of range: " + big);
+            return null;
+        } else {
+            problems.add(field + " must be an integer, was " + describe(value));
+            return null;
+        }
+        if (n < 0) {
+            problems.add(field + " must not be negative, was " + n);
+            return null;
+        }
+        if (n > max) {
+            problems.add(field + " is out of range: " + n);
+            return null;
+        }
+        return n;
+    }
+
+    /** The JSON kind and value of {@code value}, e.g. {@code the string "2"}, {@code the number 2.5}. */
+    static String describe(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof String s) {
+            return "the string " + Json.encode(abbreviate(s));
+        }
+        if (value instanceof BigDecimal || value instanceof Double || value instanceof Float) {
+            return "the number " + value;
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return (value instanceof Boolean ? "the boolean " : "the number ") + value;
+        }
+        if (value instanceof JsonObject || value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof JsonArray || value instanceof List) {
+            return "an array";
+        }
+        return "a " + value.getClass().getSimpleName();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        // Jackson appends the whole source to its messages; keep the first line
+        int nl = m.indexOf('\n');
+        return abbreviate(nl < 0 ? m : m.substring(0, nl));
+    }
+}
