@@ -1,0 +1,128 @@
+package org.aiod.backup.api;
+
+import java.util.Objects;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.aiod.backup.job.Job;
+import org.aiod.backup.job.JobCommand;
+import org.aiod.backup.job.JobService;
+import org.aiod.backup.job.JobSource;
+import org.aiod.backup.job.JobState;
+import org.aiod.backup.job.JobType;
+import org.aiod.backup.job.Submission;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code POST /api/backups} and {@code POST /api/restores}: each body becomes a job command from source
+ * {@code http}, submitted like a message's. A new job answers {@code 202} and a request id already known answers
+ * {@code 200}, both with the job and its {@code Location}. A command the validator rejects is journaled as a
+ * {@code REJECTED} job (its event is published, like any rejection) and answers a problem naming that job: 404 when
+ * the dataset, cycle or level does not exist, 400 when the command is invalid. A body that is not a JSON object of
+ * the right shape never becomes a command and is not journaled: the caller gets the answer right away.
+ */
+@Path("/api")
+@Tag(name = "commands", description = "Start backups and restores")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class CommandResource {
+
+    private final JobService jobs;
+
+    public CommandResource(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @POST
+    @Path("backups")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Back up a dataset",
+            description = "Queues the next level of the dataset's current cycle (level 0 of a new cycle when the "
+                    + "current one is full). Needs role backup-operator or backup-admin.")
+    @APIResponse(responseCode = "202", description = "Queued; the job, whose Location to poll",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "/api/jobs/{id}"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+    @APIResponse(responseCode = "200", description = "The request id is known: its job, not run again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body or dataset name", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset, or its directory is missing",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The request id was used for another command",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The job queue is full; retry after Retry-After seconds",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER), content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
+    public Response backup(BackupRequest request) {
+        require(request);
+        return answer(JobCommand.backup(request.dataset(), request.requestId(), JobSource.HTTP));
+    }
+
+    @POST
+    @Path("restores")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Restore a dataset",
+            description = "Queues a restore that makes <data-root>/<dataset> exactly the tree of the given level "
+                    + "(default: the cycle's last level). Needs role backup-admin.")
+    @APIResponse(responseCode = "202", description = "Queued; the job, whose Location to poll",
+            headers = @Header(name = HttpHeaders.LOCATION, description = "/api/jobs/{id}"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+    @APIResponse(responseCode = "200", description = "The request id is known: its job, not run again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+    @APIResponse(responseCode = "400", description = "Invalid body, dataset name, cycle or level", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset, no such cycle or no such level",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The request id was used for another command",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The job queue is full; retry after Retry-After seconds",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER), content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
+    public Response restore(RestoreRequest request) {
+        require(request);
+        return answer(JobCommand.restore(request.dataset(), request.cycle(), request.level(), request.requestId(),
+                JobSource.HTTP));
+    }
+
+    private Response answer(JobCommand command) {
+        Submission submission = jobs.submit(command);
+        Job job = submission.job();
+        if (submission.existing() && !sameCommand(job, command)) {
+            throw new ApiException.Conflict("REQUEST_ID_CONFLICT", "request id '" + command.requestId()
+                    + "' was used for another command: " + job.type() + " of dataset '" + job.dataset() + "'",
+                    job.jobId());
+        }
+        if (job.status() == JobState.REJECTED) {
+            throw ApiException.rejected(job);
+        }
+        return Response.status(submission.existing() ? Response.Status.OK : Response.Status.ACCEPTED)
+                .header(HttpHeaders.LOCATION, JobResource.location(job.jobId()))
+                .entity(job)
+                .build();
+    }
+
+    /** Whether a known job is the one {@code command} asks for (a finished restore records the level it chose). */
+    private static boolean sameCommand(Job job, JobCommand command) {
+        return job.type() == command.type() && Objects.equals(job.dataset(), command.dataset())
+                && (command.type() == JobType.BACKUP || Objects.equals(job.cycle(), command.cycle())
+                        && (command.level() == null || Objects.equals(job.level(), command.level())));
+    }
+
+    private static void require(Object body) {
+        if (body == null) {
+            throw new ApiException.InvalidInput("INVALID_COMMAND", "a JSON body is required");
+        }
+    }
+}

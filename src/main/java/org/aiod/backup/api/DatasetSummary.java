@@ -1,0 +1,38 @@
+package org.aiod.backup.api;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.aiod.backup.engine.CycleInfo;
+import org.aiod.backup.engine.LevelInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** A managed dataset in the list of {@code GET /api/datasets}: its cycles, one line each. */
+@Schema(name = "DatasetSummary")
+public record DatasetSummary(String name, List<Cycle> cycles) {
+
+    /**
+     * One cycle in short.
+     *
+     * @param lastLevel  the highest complete level, -1 when level 0 is not complete
+     * @param levels     how many levels the cycle holds
+     * @param bytes      the archives' total size
+     * @param firstAt    when level 0 was written
+     * @param lastAt     when the last level was written
+     */
+    @Schema(name = "CycleSummary")
+    public record Cycle(long cycle, int lastLevel, int levels, long bytes, Instant firstAt, Instant lastAt) {
+
+        static Cycle of(CycleInfo info) {
+            List<LevelInfo> levels = info.levels();
+            return new Cycle(info.cycle(), info.lastLevel(), levels.size(),
+                    levels.stream().mapToLong(LevelInfo::size).sum(),
+                    levels.isEmpty() ? null : levels.get(0).modified(),
+                    levels.isEmpty() ? null : levels.get(levels.size() - 1).modified());
+        }
+    }
+
+    static DatasetSummary of(String name, List<CycleInfo> cycles) {
+        return new DatasetSummary(name, cycles.stream().map(Cycle::of).toList());
+    }
+}
