@@ -12,6 +12,11 @@ public class EngineProducer {
     @Produces
     @ApplicationScoped
     Engine engine(BackupConfig config) {
+        return create(config);
+    }
+
+    /** The engine for {@code config}; also used by the one-shot command line, which runs without CDI. */
+    public static Engine create(BackupConfig config) {
         EngineOptions options = EngineOptions.defaults(config.dataRoot(), config.backupRoot())
                 .withCycleLength(config.cycleLength())
                 .withLockTimeout(config.lockTimeout())

@@ -136,6 +136,51 @@ public final class Engine {
         }
     }
 
+    /**
+     * Reads every archive of {@code dataset} (of one cycle, or of all when {@code cycle} is null) to its end and
+     * compares it with SHA256SUMS; changes nothing. Takes the dataset's lock, so it sees no level half-committed.
+     */
+    public List<LevelCheck> verify(String dataset, Long cycle) {
+        Layout.requireValidName(dataset);
+        if (!Files.isDirectory(layout.backupDir(dataset))) {
+            throw new BackupException.DatasetNotFound("dataset '" + dataset + "' has no backups in "
+                    + options.backupRoot());
+        }
+        try (DatasetLock lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, options.lockTimeout())) {
+            List<Long> labels = cycle == null ? layout.cycleLabels(dataset) : List.of(cycle);
+            List<LevelCheck> checks = new ArrayList<>();
+            for (long label : labels) {
+                List<Path> levels = layout.levels(dataset, label);
+                if (levels.isEmpty() && cycle != null) {
+                    throw new BackupException.CycleNotFound("dataset '" + dataset + "' has no cycle " + cycle
+                            + " with a complete level 0 (cycles: " + layout.cycleLabels(dataset) + ")");
+                }
+                Map<String, String> sums = Checksums.read(layout.sums(dataset, label));
+                for (int i = 0; i < levels.size(); i++) {
+                    Path archive = levels.get(i);
+                    String listed = sums.get(archive.getFileName().toString());
+                    try {
+                        String actual = ArchiveCheck.readThrough(archive);
+                        if (listed == null) {
+                            checks.add(new LevelCheck(label, i, archive, LevelCheck.Status.UNLISTED,
+                                    "sha256 " + actual + ", not in " + Layout.SUMS));
+                        } else if (listed.equals(actual)) {
+                            checks.add(new LevelCheck(label, i, archive, LevelCheck.Status.OK, "sha256 " + actual));
+                        } else {
+                            checks.add(new LevelCheck(label, i, archive, LevelCheck.Status.CORRUPT,
+                                    "sha256 " + actual + " does not match " + Layout.SUMS + " (" + listed + ")"));
+                        }
+                    } catch (BackupException.CorruptArchive e) {
+                        checks.add(new LevelCheck(label, i, archive, LevelCheck.Status.CORRUPT, e.getMessage()));
+                    }
+                }
+            }
+            return checks;
+        } catch (IOException e) {
+            throw FileOps.translate(e, "verifying dataset '" + dataset + "'");
+        }
+    }
+
     /** Every dataset: each top-level directory of the data root and each dataset that has backups, sorted. */
     public List<String> datasets() {
         try {

@@ -30,6 +30,29 @@ public class JobRunner {
         this.config = config;
     }
 
+    /** A runner outside the service (the one-shot command line): no CDI, no journal, no events. */
+    public static JobRunner standalone(BackupConfig config) {
+        return new JobRunner(org.aiod.backup.config.EngineProducer.create(config), config);
+    }
+
+    /**
+     * Validates and runs {@code command} on the calling thread, without the queue or the journal: the command
+     * line's path. Returns the job REJECTED, SUCCEEDED or FAILED.
+     */
+    public Job runNow(JobCommand command) {
+        Optional<JobError> invalid = validate(command);
+        if (invalid.isPresent()) {
+            return Job.rejected(command, Instant.now(), invalid.get());
+        }
+        Job queued = Job.queued(command, Instant.now());
+        return run(queued.started(Instant.now()));
+    }
+
+    /** Reads the archives of a dataset (one cycle, or all) to their end against SHA256SUMS. */
+    public List<org.aiod.backup.engine.LevelCheck> verify(String dataset, Long cycle) {
+        return engine.verify(dataset, cycle);
+    }
+
     /** Why {@code command} cannot run, or empty when it can. */
     Optional<JobError> validate(JobCommand command) {
         String dataset = command.dataset();

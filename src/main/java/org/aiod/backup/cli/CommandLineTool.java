@@ -1,0 +1,179 @@
+package org.aiod.backup.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URL;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+import org.aiod.backup.config.BackupConfig;
+import org.aiod.backup.engine.BackupException;
+import org.aiod.backup.engine.CycleInfo;
+import org.aiod.backup.engine.LevelCheck;
+import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.job.Job;
+import org.aiod.backup.job.JobCommand;
+import org.aiod.backup.job.JobRunner;
+import org.aiod.backup.job.JobSource;
+import org.aiod.backup.job.JobState;
+
+/**
+ * Runs one command and returns the process's exit status. Reads the service's configuration (application.properties,
+ * then environment variables and system properties, profile {@code prod} unless {@code QUARKUS_PROFILE} says
+ * otherwise) without starting Quarkus, and goes through the job runner like every other adapter.
+ */
+public final class CommandLineTool {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    CommandLineTool(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) {
+        CliArguments command;
+        try {
+            command = CliArguments.parse(args);
+        } catch (CliArguments.UsageException e) {
+            err.println("aiod-backup: " + e.getMessage());
+            return USAGE;
+        }
+        if (command.verb() == CliArguments.Verb.HELP) {
+            out.print(CliArguments.USAGE);
+            return OK;
+        }
+        try {
+            JobRunner runner = JobRunner.standalone(loadConfig());
+            return switch (command.verb()) {
+                case BACKUP -> report(runner.runNow(JobCommand.backup(command.dataset(), null, JobSource.CLI)));
+                case RESTORE -> report(runner.runNow(JobCommand.restore(command.dataset(), command.cycle(),
+                        command.level(), null, JobSource.CLI)));
+                case LIST -> list(runner, command.dataset());
+                case VERIFY -> verify(runner, command.dataset(), command.cycle());
+                case HELP -> OK;
+            };
+        } catch (BackupException e) {
+            err.println("aiod-backup: " + e.getMessage());
+            return FAILED;
+        } catch (RuntimeException e) {
+            err.println("aiod-backup: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** The service's configuration, read the way Quarkus reads it, without starting Quarkus. */
+    static BackupConfig loadConfig() {
+        String profile = System.getProperty("quarkus.profile",
+                System.getenv().getOrDefault("QUARKUS_PROFILE", "prod"));
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .withProfile(profile)
+                .withMapping(BackupConfig.class)
+                // Quarkus's own converters, so that "10m" means what it means to the service
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withValidateUnknown(false);
+        URL properties = Thread.currentThread().getContextClassLoader().getResource("application.properties");
+        if (properties != null) {
+            try {
+                builder.withSources(new PropertiesConfigSource(properties, 250));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read " + properties + ": " + e.getMessage(), e);
+            }
+        }
+        SmallRyeConfig config = builder.build();
+        return config.getConfigMapping(BackupConfig.class);
+    }
+
+    private int report(Job job) {
+        if (job.status() == JobState.SUCCEEDED) {
+            Duration took = Duration.between(job.startedAt(), job.finishedAt());
+            if (job.archive() != null) {
+                out.printf(Locale.ROOT, "backed up %s: cycle %d level %d, %d files, %s in %s%n  %s%n", job.dataset(),
+                        job.cycle(), job.level(), job.files(), bytes(job.bytes()), seconds(took), job.archive());
+            } else {
+                out.printf(Locale.ROOT, "restored %s from cycle %d level %d: %d files, %s in %s%n", job.dataset(),
+                        job.cycle(), job.level(), job.files(), bytes(job.bytes()), seconds(took));
+            }
+            job.warnings().forEach(w -> out.println("  warning: " + w));
+            return OK;
+        }
+        err.println("aiod-backup: " + job.error().message());
+        return FAILED;
+    }
+
+    private int list(JobRunner runner, String dataset) {
+        List<String> datasets = dataset == null ? runner.datasets() : List.of(dataset);
+        if (dataset != null && !runner.datasets().contains(dataset)) {
+            err.println("aiod-backup: unknown dataset '" + dataset + "' (known: " + runner.datasets() + ")");
+            return FAILED;
+        }
+        for (String name : datasets) {
+            List<CycleInfo> cycles = runner.cycles(name);
+            out.println(name + (cycles.isEmpty() ? ": no backups" : ":"));
+            for (CycleInfo cycle : cycles) {
+                out.printf(Locale.ROOT, "  cycle %d  (%s)%n", cycle.cycle(), cycle.directory());
+                for (LevelInfo level : cycle.levels()) {
+                    out.printf(Locale.ROOT, "    level %-3d %10s  %s  %s%n", level.level(), bytes(level.size()),
+                            TIME.format(level.modified()), level.sha256() == null ? "not in SHA256SUMS"
+                                    : "sha256 " + level.sha256().substring(0, 12));
+                }
+                if (cycle.levels().isEmpty()) {
+                    out.println("    (no complete level 0)");
+                }
+            }
+        }
+        return OK;
+    }
+
+    private int verify(JobRunner runner, String dataset, Long cycle) {
+        List<LevelCheck> checks = runner.verify(dataset, cycle);
+        long corrupt = checks.stream().filter(c -> c.status() == LevelCheck.Status.CORRUPT).count();
+        for (LevelCheck check : checks) {
+            out.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
+                    check.level(), check.archive().getFileName(), check.detail());
+        }
+        if (corrupt > 0) {
+            err.println("aiod-backup: " + corrupt + " of " + checks.size() + " archives of '" + dataset
+                    + "' are corrupt");
+            return FAILED;
+        }
+        out.println(checks.size() + " archives read to the end, none corrupt");
+        return OK;
+    }
+
+    private static String bytes(Long bytes) {
+        if (bytes == null) {
+            return "-";
+        }
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+}

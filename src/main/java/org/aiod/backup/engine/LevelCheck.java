@@ -1,0 +1,20 @@
+package org.aiod.backup.engine;
+
+import java.nio.file.Path;
+
+/**
+ * What reading one archive to its end found.
+ *
+ * @param cycle   the cycle
+ * @param level   the level
+ * @param archive the archive read
+ * @param status  {@link Status#OK}, {@link Status#UNLISTED} (readable, but SHA256SUMS has no line for it) or
+ *                {@link Status#CORRUPT}
+ * @param detail  the checksum found, or why the archive is corrupt
+ */
+public record LevelCheck(long cycle, int level, Path archive, Status status, String detail) {
+
+    public enum Status {
+        OK, UNLISTED, CORRUPT
+    }
+}
