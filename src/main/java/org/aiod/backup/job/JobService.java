@@ -162,13 +162,15 @@ public class JobService {
                 && (status == null || status == job.status()));
     }
 
-    /** Whether a backup of {@code dataset} from {@code source} is queued or running. */
+    /**
+     * Whether a job of {@code type} on {@code dataset} from {@code source} is queued or running in this process. The
+     * journal says QUEUED from {@link #submit} until a worker records RUNNING, so a job a worker has just taken off
+     * the queue still counts; {@code completions} holds exactly this process's jobs that have not finished yet (or
+     * whose event is not yet accepted), so a job whose final state could not be journaled does not count forever.
+     */
     public synchronized boolean hasUnfinished(String dataset, JobType type, JobSource source) {
-        ArrayDeque<Job> waiting = pending.get(dataset);
-        boolean queuedOne = waiting != null && waiting.stream()
-                .anyMatch(job -> job.type() == type && job.source() == source);
-        return queuedOne || journal.list(job -> job.status() == JobState.RUNNING && dataset.equals(job.dataset())
-                && job.type() == type && job.source() == source).size() > 0;
+        return !journal.list(job -> !job.status().isFinal() && completions.containsKey(job.jobId())
+                && dataset.equals(job.dataset()) && job.type() == type && job.source() == source).isEmpty();
     }
 
     public synchronized int queueDepth() {

@@ -1,0 +1,77 @@
+package org.aiod.backup.health;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.aiod.backup.config.BackupConfig;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness: the backup root is writable, proven by creating, writing and deleting a probe file under
+ * {@code <backup-root>/.aiod-backup/}. The backup root itself is never created here: a volume that is not mounted must
+ * show as down, not be papered over with a directory on the container's own disk.
+ */
+@Readiness
+@Singleton
+public class BackupRootCheck implements HealthCheck {
+
+    static final String NAME = "backup-root";
+
+    private final Path backupRoot;
+
+    @Inject
+    BackupRootCheck(BackupConfig config) {
+        this(config.backupRoot());
+    }
+
+    BackupRootCheck(Path backupRoot) {
+        this.backupRoot = backupRoot.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        String problem = problem();
+        var builder = HealthCheckResponse.named(NAME).status(problem == null).withData("path", backupRoot.toString());
+        if (problem != null) {
+            builder.withData("reason", problem);
+        }
+        return builder.build();
+    }
+
+    /** Why the backup root is not writable, or {@code null} when it is. */
+    String problem() {
+        if (!Files.isDirectory(backupRoot)) {
+            return Files.exists(backupRoot) ? "backup root " + backupRoot + " is not a directory"
+                    : "backup root " + backupRoot + " does not exist";
+        }
+        Path stateDir = backupRoot.resolve(".aiod-backup");
+        Path probe = stateDir.resolve("health-" + UUID.randomUUID() + ".probe");
+        try {
+            Files.createDirectories(stateDir);
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(new byte[] {'o', 'k', '\n'}));
+            }
+            Files.delete(probe);
+            return null;
+        } catch (IOException | SecurityException e) {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // the probe could not be written in the first place
+            }
+            return "backup root " + backupRoot + " is not writable: cannot create and delete a file in " + stateDir
+                    + ": " + e;
+        }
+    }
+}

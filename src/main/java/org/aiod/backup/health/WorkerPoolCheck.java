@@ -1,0 +1,39 @@
+package org.aiod.backup.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.aiod.backup.job.JobService;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+
+/**
+ * Liveness: the worker pool still accepts work. The outgoing AMQP channel's liveness comes from SmallRye Reactive
+ * Messaging's own check ({@code quarkus.messaging.health.enabled}), which reports a channel whose reconnect attempts
+ * are used up; it is not repeated here.
+ */
+@Liveness
+@ApplicationScoped
+public class WorkerPoolCheck implements HealthCheck {
+
+    static final String NAME = "worker-pool";
+
+    private final JobService jobs;
+
+    WorkerPoolCheck(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        boolean alive = jobs.isAlive();
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(alive)
+                .withData("queued", jobs.queueDepth())
+                .withData("started", jobs.isStarted());
+        if (!alive) {
+            builder.withData("reason", "the worker pool is shut down: no backup or restore can run");
+        }
+        return builder.build();
+    }
+}
