@@ -18,7 +18,9 @@ import java.util.List;
  * @param deleted  entries present at the previous level and gone now
  * @param warnings files that changed or vanished while being read, and entries that were skipped
  * @param duration wall time of the run, lock wait included
+ * @param lockWait how long the run waited for the dataset's lock (part of {@code duration})
  */
 public record BackupSummary(String dataset, long cycle, int level, Path archive, long files, long bytes,
-        long archiveBytes, long directories, long deleted, List<String> warnings, Duration duration) {
+        long archiveBytes, long directories, long deleted, List<String> warnings, Duration duration,
+        Duration lockWait) {
 }

@@ -66,7 +66,7 @@ public final class Engine {
             listener.phase(Phase.LOCKED);
             Path tmp = sweep(dataset);
             Staging.recover(datasetDir);
-            return writeLevel(dataset, datasetDir, tmp, listener, started);
+            return writeLevel(dataset, datasetDir, tmp, listener, started, lock.waited());
         } catch (IOException e) {
             throw FileOps.translate(e, "backing up dataset '" + dataset + "'");
         }
@@ -107,7 +107,8 @@ public final class Engine {
             }
             Files.createDirectories(datasetDir);
             Staging.recover(datasetDir);
-            return restoreLevels(dataset, cycle, levels.subList(0, target + 1), datasetDir, listener, started);
+            return restoreLevels(dataset, cycle, levels.subList(0, target + 1), datasetDir, listener, started,
+                    lock.waited());
         } catch (IOException e) {
             throw FileOps.translate(e, "restoring dataset '" + dataset + "' cycle " + cycle);
         }
@@ -193,7 +194,7 @@ public final class Engine {
     }
 
     private BackupSummary writeLevel(String dataset, Path datasetDir, Path tmp, ProgressListener listener,
-            long started) throws IOException {
+            long started, Duration lockWait) throws IOException {
         List<String> warnings = new ArrayList<>();
         long[] next = nextLevel(dataset, warnings);
         long cycle = next[0];
@@ -259,7 +260,7 @@ public final class Engine {
             warnings.addAll(archiver.warnings());
             return new BackupSummary(dataset, cycle, level, archive, archiver.files(), archiver.bytes(),
                     archiveBytes, archiver.directories(), archiver.deleted(), List.copyOf(warnings),
-                    Duration.ofNanos(System.nanoTime() - started));
+                    Duration.ofNanos(System.nanoTime() - started), lockWait);
         } finally {
             Files.deleteIfExists(tmpArchive);
             Files.deleteIfExists(tmpSnapshot);
@@ -336,7 +337,7 @@ public final class Engine {
     }
 
     private RestoreSummary restoreLevels(String dataset, long cycle, List<Path> archives, Path datasetDir,
-            ProgressListener listener, long started) throws IOException {
+            ProgressListener listener, long started, Duration lockWait) throws IOException {
         Map<String, String> sums = Checksums.read(layout.sums(dataset, cycle));
         Path staging = Staging.create(datasetDir);
         boolean asRoot = ((Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == 0;
@@ -361,7 +362,8 @@ public final class Engine {
             restorer.setDirectoryAttributes(datasetDir, root);
         }
         return new RestoreSummary(dataset, cycle, archives.size() - 1, restorer.files(), restorer.bytes(),
-                restorer.deleted(), List.copyOf(restorer.warnings()), Duration.ofNanos(System.nanoTime() - started));
+                restorer.deleted(), List.copyOf(restorer.warnings()), Duration.ofNanos(System.nanoTime() - started),
+                lockWait);
     }
 
     private void prepareBackupDirectories(String dataset) {
@@ -417,6 +419,7 @@ public final class Engine {
                             flush(); // the archive channel is synced and closed by its owner
                         }
                     }, options.compressionLevel());
+            zstd.setChecksum(true); // a frame checksum, as the zstd program writes by default
             if (threads > 1) {
                 zstd.setWorkers(threads);
             }

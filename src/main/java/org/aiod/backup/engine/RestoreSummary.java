@@ -14,7 +14,8 @@ import java.util.List;
  * @param deleted    entries deleted while applying incremental levels (GNU tar's listing semantics)
  * @param warnings   members that were skipped (special files) and archives that had no checksum to verify
  * @param duration   wall time of the run, lock wait included
+ * @param lockWait   how long the run waited for the dataset's lock (part of {@code duration})
  */
 public record RestoreSummary(String dataset, long cycle, int level, long files, long bytes, long deleted,
-        List<String> warnings, Duration duration) {
+        List<String> warnings, Duration duration, Duration lockWait) {
 }

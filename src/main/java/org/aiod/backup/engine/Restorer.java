@@ -49,6 +49,10 @@ final class Restorer {
     private static final int UNKNOWN_MODE = -1;
     private static final int KEEP_MODE = -2;
     private final int newFileMode;
+    private final boolean createdAsRootRoot;
+    /** Writes small files of the first level on other threads; null when the machine has one core. */
+    private final FileWriters writers = FileWriters.forThisMachine();
+    private boolean firstArchive = true;
     private final int newDirectoryMode;
     private List<DirectoryAttributes> directories = new ArrayList<>();
     private String safeParent;
@@ -61,8 +65,11 @@ final class Restorer {
     Restorer(String dataset, Path staging, boolean restoreOwners, ProgressListener listener) throws IOException {
         // a file is created with 0666 less the umask, like the staging directory with 0777 less it: a member whose
         // mode is that needs no chmod (the common case, and one system call less per file)
-        int umask = ~((Integer) Files.getAttribute(staging, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0777;
+        int stagingMode = (Integer) Files.getAttribute(staging, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int umask = ~stagingMode & 0777;
         this.newFileMode = 0666 & ~umask;
+        // a file created by root is owned by root:root unless a set-group-id directory hands down its group
+        this.createdAsRootRoot = restoreOwners && (stagingMode & 02000) == 0;
         this.newDirectoryMode = 0777 & ~umask;
         this.dataset = dataset;
         this.staging = staging;
@@ -105,7 +112,47 @@ final class Restorer {
             } catch (IOException e) {
                 throw corrupt(archive, e);
             }
-            TarInput tar = new TarInput(gzip);
+            try {
+                applyMembers(archive, gzip, buffered);
+            } catch (BackupException | IOException e) {
+                // a damaged archive can still inflate into plausible but wrong headers: when the archive does not
+                // match its checksum, that is the error to report, whatever the member it led to
+                if (expectedSha256 != null) {
+                    try {
+                        buffered.transferTo(OutputStream.nullOutputStream());
+                    } catch (IOException unreadable) {
+                        e.addSuppressed(unreadable);
+                    }
+                    String actual = Checksums.hex(digest.digest());
+                    if (!expectedSha256.equals(actual)) {
+                        throw new BackupException.CorruptArchive(archive + " does not match its checksum in "
+                                + Layout.SUMS + " (expected " + expectedSha256 + ", found " + actual + ")", e);
+                    }
+                }
+                if (e instanceof BackupException.UnsafeMember unsafe) {
+                    throw new BackupException.UnsafeMember(archive.getFileName() + ": " + unsafe.getMessage());
+                }
+                throw e;
+            }
+        }
+        firstArchive = false;
+        String actual = Checksums.hex(digest.digest());
+        if (expectedSha256 == null) {
+            warn(archive.getFileName() + ": no checksum in " + Layout.SUMS + "; verified by its "
+                    + (Compression.ofArchive(archive.getFileName().toString()) == Compression.GZIP ? "gzip CRC"
+                            : "zstd frame checksum") + " only");
+        } else if (!expectedSha256.equals(actual)) {
+            throw new BackupException.CorruptArchive(archive + " does not match its checksum in " + Layout.SUMS
+                    + " (expected " + expectedSha256 + ", found " + actual + ")", null);
+        }
+    }
+
+
+    /** Applies every member, then reads the compressed stream and the file to their ends. */
+    private void applyMembers(Path archive, InputStream gzip, InputStream buffered) throws IOException {
+        TarInput tar = new TarInput(gzip);
+        boolean complete = false;
+        try {
             while (true) {
                 TarInput.Member member;
                 try {
@@ -116,23 +163,30 @@ final class Restorer {
                 if (member == null) {
                     break;
                 }
+                if (member.kind() != TarInput.Kind.FILE) {
+                    writers.awaitAll();
+                }
                 apply(archive, member, tar);
             }
-            try {
-                // the rest of the gzip stream (its CRC is checked at its end), then any bytes after it, so that the
-                // checksum covers the whole file
-                gzip.transferTo(OutputStream.nullOutputStream());
-                buffered.transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                throw corrupt(archive, e);
+            writers.awaitAll();
+            complete = true;
+        } finally {
+            if (!complete) {
+                // the caller deletes the staging directory next: no write may still be going on in it
+                try {
+                    writers.awaitAll();
+                } catch (IOException | RuntimeException suppressed) {
+                    // the failure being thrown is the one to report
+                }
             }
         }
-        String actual = Checksums.hex(digest.digest());
-        if (expectedSha256 == null) {
-            warn(archive.getFileName() + ": no checksum in " + Layout.SUMS + "; verified by its gzip CRC only");
-        } else if (!expectedSha256.equals(actual)) {
-            throw new BackupException.CorruptArchive(archive + " does not match its checksum in " + Layout.SUMS
-                    + " (expected " + expectedSha256 + ", found " + actual + ")", null);
+        try {
+            // the rest of the gzip stream (its CRC is checked at its end), then any bytes after it, so that the
+            // checksum covers the whole file
+            gzip.transferTo(OutputStream.nullOutputStream());
+            buffered.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw corrupt(archive, e);
         }
     }
 
@@ -211,12 +265,41 @@ final class Restorer {
         checkParent(rel);
         Path path = staging.resolve(rel);
         long size = entry.isSparse() ? entry.getRealSize() : entry.getSize();
+        if (firstArchive && writers.takes(size)) {
+            // level 0 into an empty staging directory: nothing can stand in the way, so the file can be written
+            // on another thread while the next members are read; a name that does exist is a duplicate member
+            byte[] data = readMember(archive, entry, content, (int) size);
+            int mode = entry.getMode();
+            long uid = entry.getLongUserId();
+            long gid = entry.getLongGroupId();
+            long mtime = modTimeSeconds(entry);
+            Path target = path;
+            writers.submit(() -> {
+                try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    channel.write(java.nio.ByteBuffer.wrap(data));
+                } catch (FileAlreadyExistsException e) {
+                    throw new BackupException.CorruptArchive(archive + " holds member " + entry.getName()
+                            + " twice", e);
+                }
+                setAttributes(target, mode, uid, gid, mtime, newFileMode);
+                return null;
+            });
+            files++;
+            bytes += size;
+            listener.file(rel, size);
+            return;
+        }
         FileChannel created;
         try {
             // the common case, a name not yet there, costs no look-up; O_EXCL never follows a symlink
             created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
         } catch (FileAlreadyExistsException e) {
+            if (firstArchive) {
+                // the staging directory started empty: the archive names this file twice
+                throw new BackupException.CorruptArchive(archive + " holds member " + entry.getName() + " twice", e);
+            }
             path = replaceable(rel);
             created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
@@ -246,6 +329,20 @@ final class Restorer {
         files++;
         bytes += size;
         listener.file(rel, size);
+    }
+
+    private byte[] readMember(Path archive, TarArchiveEntry entry, InputStream content, int size) throws IOException {
+        byte[] data;
+        try {
+            data = content.readNBytes(size);
+            if (data.length != size || content.read() >= 0) {
+                throw new IOException("member " + entry.getName() + " does not have the " + size
+                        + " bytes its header says");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(archive, e);
+        }
+        return data;
     }
 
     /**
@@ -403,7 +500,7 @@ final class Restorer {
      */
     private void setAttributes(Path path, int mode, long uid, long gid, long mtimeSeconds, int currentMode)
             throws IOException {
-        if (restoreOwners) {
+        if (restoreOwners && !(createdAsRootRoot && uid == 0 && gid == 0)) {
             Files.setAttribute(path, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(path, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -249,6 +250,25 @@ class HostileArchiveTest {
         assertTrue(summary.warnings().stream().anyMatch(w -> w.contains("x0.tar.gz")),
                 "no warning that the level had no checksum: " + summary.warnings());
         TreeSnapshot.of(outside).assertSameAs(outsideBefore, "outside after a benign restore");
+        assertEquals(List.of(), internalEntries(datasetDir));
+    }
+
+    /**
+     * GNU tar never writes a name twice in one archive; an archive that does is refused rather than guessed at
+     * (level 0 writes files in parallel, so "the last one wins" would not even be well defined), and the dataset
+     * is left as it was.
+     */
+    @Test
+    void aMemberTwiceInOneArchiveIsRefused() throws Exception {
+        writeArchive(HOSTILE_CYCLE, List.of(dir("./x/"), file("./x/twice.txt"), file("./x/other.txt"),
+                file("./x/twice.txt")));
+        TreeSnapshot before = TreeSnapshot.of(datasetDir);
+
+        BackupException.CorruptArchive error = assertThrows(BackupException.CorruptArchive.class,
+                () -> engine.restore(DS, HOSTILE_CYCLE, null));
+
+        assertTrue(error.getMessage().contains("./x/twice.txt"), error.getMessage());
+        TreeSnapshot.of(datasetDir).assertSameAs(before, "the dataset after a refused archive");
         assertEquals(List.of(), internalEntries(datasetDir));
     }
 
