@@ -75,75 +75,146 @@ final class Archiver {
         return warnings;
     }
 
+    /** A directory as read from disk: its own lstat, and each entry's; {@code stat} is null if it vanished. */
+    private record Scan(FileStat stat, List<String> names, List<FileStat> stats) {
+    }
+
+    /** Directories read ahead of the one being written, on other threads: lstat is most of an incremental. */
+    private static final int READ_AHEAD = 32;
+    private static final java.util.concurrent.ExecutorService SCANNERS = java.util.concurrent.Executors
+            .newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), runnable -> {
+                Thread thread = new Thread(runnable, "aiod-scan");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     /** Pass 1: every directory, pre-order with sorted names, as a {@code D} member and a snapshot record. */
     void writeDirectories(TarOutput tar, SnapshotFile.Writer snapshot) throws IOException {
         Deque<String> pending = new ArrayDeque<>();
+        java.util.Map<String, java.util.concurrent.Future<Scan>> ahead = new HashMap<>();
         pending.push("");
-        while (!pending.isEmpty()) {
-            String rel = pending.pop();
-            Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
-            FileStat stat;
-            try {
-                stat = FileStat.of(dir);
-            } catch (NoSuchFileException e) {
-                if (rel.isEmpty()) {
-                    throw e;
+        try {
+            while (!pending.isEmpty()) {
+                String rel = pending.pop();
+                Scan scan = take(ahead, rel);
+                writeDirectory(tar, snapshot, rel, scan, pending);
+                // keep the next directories of the walk being read while this thread writes
+                int queued = 0;
+                for (String next : pending) {
+                    if (queued++ == READ_AHEAD) {
+                        break;
+                    }
+                    ahead.computeIfAbsent(next, r -> SCANNERS.submit(() -> scan(r)));
                 }
-                warn(rel + ": directory removed before we read it");
-                continue;
             }
-            if (!stat.isDirectory()) {
-                warn(rel + ": directory replaced by another kind of file while being read; not in this level");
-                continue;
-            }
-            String snapshotName = snapshotName(rel);
-            SnapshotFile.Directory before = previous == null ? null : previous.directories().get(snapshotName);
-            // same device and inode: judge entries one by one; otherwise the directory is new (or renamed) and
-            // everything in it goes into this level
-            boolean judged = before != null && before.device() == stat.device() && before.inode() == stat.inode();
-            Set<String> namesBefore = before == null ? Set.of() : Listing.names(before.listing());
+        } finally {
+            ahead.values().forEach(f -> f.cancel(false));
+        }
+    }
 
-            List<Listing.Item> items = new ArrayList<>();
-            List<String> subdirectories = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path entry : entries) {
-                    String name = entry.getFileName().toString();
-                    if (rel.isEmpty() && INTERNAL_ENTRY.matcher(name).matches()) {
-                        continue;
-                    }
-                    FileStat child;
-                    try {
-                        child = FileStat.of(entry);
-                    } catch (NoSuchFileException e) {
-                        continue; // gone before we looked: it simply is not part of this level
-                    }
-                    if (child.isDirectory()) {
-                        items.add(new Listing.Item(Listing.DIRECTORY, name));
-                        subdirectories.add(name);
-                    } else if (child.isRegular() || child.isSymlink()) {
-                        boolean unchanged = judged && namesBefore.contains(name)
-                                && child.unchangedSince(previous.time());
-                        items.add(new Listing.Item(unchanged ? Listing.UNCHANGED : Listing.IN_ARCHIVE, name));
-                    } else {
-                        warn(join(rel, name) + ": socket, FIFO or device file skipped");
-                    }
+    private Scan take(java.util.Map<String, java.util.concurrent.Future<Scan>> ahead, String rel) throws IOException {
+        java.util.concurrent.Future<Scan> future = ahead.remove(rel);
+        if (future == null) {
+            return scan(rel);
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading " + rel);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** Reads one directory: safe on any thread, touches no state of the run. */
+    private Scan scan(String rel) throws IOException {
+        Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+        FileStat stat;
+        try {
+            stat = FileStat.of(dir);
+        } catch (NoSuchFileException e) {
+            return new Scan(null, List.of(), List.of());
+        }
+        if (!stat.isDirectory()) {
+            return new Scan(stat, List.of(), List.of());
+        }
+        List<String> names = new ArrayList<>();
+        List<FileStat> stats = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (rel.isEmpty() && INTERNAL_ENTRY.matcher(name).matches()) {
+                    continue;
+                }
+                try {
+                    stats.add(FileStat.of(entry));
+                    names.add(name);
+                } catch (NoSuchFileException e) {
+                    // gone before we looked: it simply is not part of this level
                 }
             }
-            items.sort((a, b) -> Listing.compareCodePoints(a.name(), b.name()));
-            if (before != null) {
-                Set<String> namesNow = new java.util.HashSet<>();
-                items.forEach(item -> namesNow.add(item.name()));
-                deleted += namesBefore.stream().filter(name -> !namesNow.contains(name)).count();
+        }
+        return new Scan(stat, names, stats);
+    }
+
+    private void writeDirectory(TarOutput tar, SnapshotFile.Writer snapshot, String rel, Scan scan,
+            Deque<String> pending) throws IOException {
+        Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+        FileStat stat = scan.stat();
+        if (stat == null) {
+            if (rel.isEmpty()) {
+                throw new NoSuchFileException(dir.toString());
             }
-            byte[] listing = Listing.encode(items);
-            tar.dumpDir(memberName(rel) + "/", stat.permissions(), owner(stat, dir), stat.mtimeSeconds(), listing);
-            snapshot.write(new SnapshotFile.Directory(false, stat.mtime().getEpochSecond(), stat.mtime().getNano(),
-                    stat.device(), stat.inode(), snapshotName, listing));
-            directories++;
-            subdirectories.sort(Listing.NAME_ORDER.reversed());
-            for (String sub : subdirectories) {
-                pending.push(join(rel, sub));
+            warn(rel + ": directory removed before we read it");
+            return;
+        }
+        if (!stat.isDirectory()) {
+            warn(rel + ": directory replaced by another kind of file while being read; not in this level");
+            return;
+        }
+        String snapshotName = snapshotName(rel);
+        SnapshotFile.Directory before = previous == null ? null : previous.directories().get(snapshotName);
+        // same device and inode: judge entries one by one; otherwise the directory is new (or renamed) and
+        // everything in it goes into this level
+        boolean judged = before != null && before.device() == stat.device() && before.inode() == stat.inode();
+        Set<String> namesBefore = before == null ? Set.of() : Listing.names(before.listing());
+
+        List<Listing.Item> items = new ArrayList<>();
+        List<String> subdirectories = new ArrayList<>();
+        for (int i = 0; i < scan.names().size(); i++) {
+            String name = scan.names().get(i);
+            FileStat child = scan.stats().get(i);
+            if (child.isDirectory()) {
+                items.add(new Listing.Item(Listing.DIRECTORY, name));
+                subdirectories.add(name);
+            } else if (child.isRegular() || child.isSymlink()) {
+                boolean unchanged = judged && namesBefore.contains(name) && child.unchangedSince(previous.time());
+                items.add(new Listing.Item(unchanged ? Listing.UNCHANGED : Listing.IN_ARCHIVE, name));
+            } else {
+                warn(join(rel, name) + ": socket, FIFO or device file skipped");
             }
+        }
+        items.sort((a, b) -> Listing.compareCodePoints(a.name(), b.name()));
+        if (before != null) {
+            Set<String> namesNow = new java.util.HashSet<>();
+            items.forEach(item -> namesNow.add(item.name()));
+            deleted += namesBefore.stream().filter(name -> !namesNow.contains(name)).count();
+        }
+        byte[] listing = Listing.encode(items);
+        tar.dumpDir(memberName(rel) + "/", stat.permissions(), owner(stat, dir), stat.mtimeSeconds(), listing);
+        snapshot.write(new SnapshotFile.Directory(false, stat.mtime().getEpochSecond(), stat.mtime().getNano(),
+                stat.device(), stat.inode(), snapshotName, listing));
+        directories++;
+        subdirectories.sort(Listing.NAME_ORDER.reversed());
+        for (String sub : subdirectories) {
+            pending.push(join(rel, sub));
         }
     }
 
