@@ -125,10 +125,13 @@ class AmqpBrokerOutageTest {
             await().atMost(BACK).until(() -> jobs.list(ds, JobState.RUNNING).size() == 1);
             ArtemisTestResource.stopBroker();
         }
+        // readiness says the broker is gone, and comes back with it
+        await().atMost(BACK).until(() -> io.restassured.RestAssured.get("/q/health/ready").statusCode() == 503);
         // the job ends while the broker is down; its event waits
         await().atMost(BACK).until(() -> jobs.list(ds, JobState.SUCCEEDED).size() == 1);
         ArtemisTestResource.startBroker();
         reconnect();
+        await().atMost(BACK).until(() -> io.restassured.RestAssured.get("/q/health/ready").statusCode() == 200);
         await().atMost(BACK).until(() -> byCorrelation(events, id).size() == 1);
         assertEquals("SUCCEEDED", byCorrelation(events, id).get(0).getString("status"));
         assertTrue(jobs.list(ds, null).size() == 1, "ran once");
