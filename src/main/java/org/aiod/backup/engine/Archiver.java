@@ -225,10 +225,8 @@ final class Archiver {
         while ((record = snapshot.next()) != null) {
             String rel = record.name().equals(prefix) ? "" : record.name().substring(prefix.length() + 1);
             Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
-            for (Listing.Item item : Listing.entries(record.listing())) {
-                if (item.code() == Listing.IN_ARCHIVE) {
-                    writeEntry(tar, dir.resolve(item.name()), join(rel, item.name()));
-                }
+            for (String name : Listing.namesCoded(record.listing(), Listing.IN_ARCHIVE)) {
+                writeEntry(tar, dir.resolve(name), join(rel, name));
             }
         }
     }

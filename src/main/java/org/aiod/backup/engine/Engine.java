@@ -1,6 +1,5 @@
 package org.aiod.backup.engine;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -225,7 +224,7 @@ public final class Engine {
                 }
                 listener.phase(Phase.DIRECTORIES_WRITTEN);
                 try (SnapshotFile.Reader snapshot = new SnapshotFile.Reader(
-                        new BufferedInputStream(Files.newInputStream(tmpSnapshot), 1 << 16), tmpSnapshot)) {
+                        Files.newInputStream(tmpSnapshot), tmpSnapshot)) {
                     archiver.writeFiles(tar, snapshot);
                 }
                 listener.phase(Phase.FILES_WRITTEN);

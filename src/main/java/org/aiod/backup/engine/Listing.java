@@ -66,6 +66,23 @@ final class Listing {
         return all;
     }
 
+    /** The names of the entries coded {@code code}, decoding no other name (most of a listing is N). */
+    static List<String> namesCoded(byte[] data, byte code) {
+        List<String> names = new ArrayList<>();
+        int i = 0;
+        while (i < data.length && data[i] != 0) {
+            int end = i;
+            while (end < data.length && data[end] != 0) {
+                end++;
+            }
+            if (data[i] == code) {
+                names.add(new String(data, i + 1, end - i - 1, StandardCharsets.UTF_8));
+            }
+            i = end + 1;
+        }
+        return names;
+    }
+
     static Set<String> names(byte[] data) {
         Set<String> names = new HashSet<>();
         for (Item item : decode(data)) {
