@@ -10,4 +10,4 @@ mkdir -p "$work"
 mvn -B -q -DskipTests test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
-java -cp "$cp" org.aiod.backup.bench.Benchmark "$work" "$scale" "$runs"
+java --add-opens java.base/sun.nio.fs=ALL-UNNAMED -cp "$cp" org.aiod.backup.bench.Benchmark "$work" "$scale" "$runs"

@@ -128,7 +128,7 @@ public final class Benchmark {
                     "--listed-incremental=" + gnu.resolve(name + ".snar"), "./" + name));
             double[] cold0 = timed(source, java("backup", source.toString(), cold.toString(), name));
             double[] warm0 = inProcess(() -> engine.backup(name));
-            add(samples, "level 0, gzip (engine in a cold JVM)", gnu0, cold0);
+            add(samples, "level 0, gzip (engine in a cold JVM, -Xmx256m)", gnu0, cold0);
             add(samples, "level 0, gzip (engine in a warm JVM)", gnu0, warm0);
 
             int level = 1 + 2 * run;
@@ -167,8 +167,10 @@ public final class Benchmark {
     }
 
     private List<String> java(String... args) {
+        // the whole process as the CLI or the image runs it, with the heap the memory target allows
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), EngineMain.class.getName()));
+                "-Xmx256m", "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), EngineMain.class.getName()));
         command.addAll(Arrays.asList(args));
         return command;
     }
