@@ -24,15 +24,18 @@ public class JobRunner {
 
     private final Engine engine;
     private final BackupConfig config;
+    /** {@code null} outside the service. */
+    private final JobMetrics metrics;
 
-    JobRunner(Engine engine, BackupConfig config) {
+    JobRunner(Engine engine, BackupConfig config, JobMetrics metrics) {
         this.engine = engine;
         this.config = config;
+        this.metrics = metrics;
     }
 
-    /** A runner outside the service (the one-shot command line): no CDI, no journal, no events. */
+    /** A runner outside the service (the one-shot command line): no CDI, no journal, no events, no metrics. */
     public static JobRunner standalone(BackupConfig config) {
-        return new JobRunner(org.aiod.backup.config.EngineProducer.create(config), config);
+        return new JobRunner(org.aiod.backup.config.EngineProducer.create(config), config, null);
     }
 
     /**
@@ -99,12 +102,17 @@ public class JobRunner {
         try {
             if (job.type() == JobType.BACKUP) {
                 BackupSummary s = engine.backup(job.dataset());
+                lockWaited(job, s.lockWait(), true);
                 return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
                         s.warnings());
             }
             RestoreSummary s = engine.restore(job.dataset(), job.cycle(), job.level());
+            lockWaited(job, s.lockWait(), true);
             return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
         } catch (BackupException e) {
+            if (e instanceof BackupException.LockTimeout) {
+                lockWaited(job, config.lockTimeout(), false);
+            }
             return job.failed(Instant.now(), new JobError(e.code(), e.getMessage()));
         } catch (RuntimeException e) {
             return job.failed(Instant.now(), new JobError("INTERNAL_ERROR", String.valueOf(e)));
@@ -119,6 +127,12 @@ public class JobRunner {
     /** The cycles of a managed dataset. */
     public List<CycleInfo> cycles(String dataset) {
         return engine.cycles(dataset);
+    }
+
+    private void lockWaited(Job job, java.time.Duration wait, boolean acquired) {
+        if (metrics != null) {
+            metrics.lockWaited(job.type(), job.dataset(), wait, acquired);
+        }
     }
 
     private static Optional<JobError> reject(String code, String message) {

@@ -30,6 +30,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import org.aiod.backup.config.BackupConfig;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * The one path of every command: validate, journal, queue, run on a bounded worker pool, publish one completion
@@ -44,6 +45,7 @@ public class JobService {
     private final JobRunner runner;
     private final BackupConfig config;
     private final Instance<JobEventSink> sinks;
+    private final JobMetrics metrics;
     private final JobJournal journal;
     private final ExecutorService workers;
 
@@ -54,10 +56,12 @@ public class JobService {
     private int queued;
     private volatile boolean started;
 
-    JobService(JobRunner runner, BackupConfig config, Instance<JobEventSink> sinks, ObjectMapper json) {
+    JobService(JobRunner runner, BackupConfig config, Instance<JobEventSink> sinks, ObjectMapper json,
+            JobMetrics metrics) {
         this.runner = runner;
         this.config = config;
         this.sinks = sinks;
+        this.metrics = metrics;
         this.journal = new JobJournal(config.backupRoot().resolve(".aiod-backup").resolve("jobs"), json,
                 config.journal().keep());
         AtomicInteger n = new AtomicInteger();
@@ -79,8 +83,11 @@ public class JobService {
         synchronized (this) {
             for (Job job : jobs) {
                 if (job.status() == JobState.RUNNING) {
-                    journal.save(job.failed(Instant.now(), new JobError("INTERRUPTED",
-                            "the service stopped while this job was running; nothing half-written was kept")));
+                    Job interrupted = job.failed(Instant.now(), new JobError("INTERRUPTED",
+                            "the service stopped while this job was running; nothing half-written was kept"));
+                    journal.save(interrupted);
+                    LOG.info(JobLog.finished(interrupted));
+                    metrics.finished(interrupted);
                 } else if (job.status() == JobState.QUEUED) {
                     enqueue(job);
                 }
@@ -138,7 +145,8 @@ public class JobService {
     public Submission reject(JobCommand command, JobError error) {
         Job job = Job.rejected(command, Instant.now(), error);
         journal.save(job);
-        LOG.infof("job %s rejected: %s %s: %s", job.jobId(), command.type(), command.dataset(), error.message());
+        LOG.info(JobLog.finished(job));
+        metrics.finished(job);
         return new Submission(job, publish(job).thenApply(v -> job), false);
     }
 
@@ -224,26 +232,29 @@ public class JobService {
             capacityWaiters.clear();
         }
         Job finished;
+        // for structured (JSON) logs: every line logged while the job runs carries its id and dataset
+        MDC.put("jobId", job.jobId());
+        MDC.put("dataset", dataset);
         try {
             Job running = job.started(Instant.now());
             journal.save(running);
-            LOG.infof("job %s started: %s %s (source %s)", job.jobId(), job.type(), dataset, job.source().label());
+            LOG.info(JobLog.started(running));
             finished = runner.run(running);
             journal.save(finished);
-            LOG.infof("job %s %s: %s %s cycle %s level %s, %s files, %s bytes, %d ms", job.jobId(),
-                    finished.status(), job.type(), dataset, finished.cycle(), finished.level(), finished.files(),
-                    finished.bytes(), java.time.Duration.between(running.startedAt(), finished.finishedAt())
-                            .toMillis());
+            LOG.info(JobLog.finished(finished));
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be recorded", job.jobId());
             finished = job.status() == JobState.QUEUED ? job.failed(Instant.now(), new JobError("INTERNAL_ERROR",
                     String.valueOf(e))) : job;
         } finally {
+            MDC.remove("jobId");
+            MDC.remove("dataset");
             synchronized (this) {
                 activeDatasets.remove(dataset);
                 dispatch(dataset);
             }
         }
+        metrics.finished(finished);
         Job result = finished;
         CompletableFuture<Job> done;
         synchronized (this) {

@@ -1,0 +1,211 @@
+package org.aiod.backup.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.aiod.backup.engine.testing.Trees;
+import org.aiod.backup.testing.PrometheusText;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged artifact as the service, the way the image and the README run it ({@code java -jar}, profile prod,
+ * configuration from the environment): it refuses to start without credentials; with a hashed embedded user it
+ * starts its embedded broker, passes its self-test, runs a backup over HTTP, counts it in its metrics, and with
+ * {@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true} writes its console log as one JSON object per line, the job's start
+ * and end lines among them with the job's id in the MDC.
+ */
+class ServiceJarIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path jar;
+
+    @TempDir
+    Path tmp;
+
+    private Process process;
+
+    @BeforeAll
+    static void theArtifactIsBuilt() {
+        jar = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app")).resolve("quarkus-run.jar")
+                .toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), jar + " is built by package before the integration tests");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void withoutCredentialsTheServiceRefusesToStart() throws Exception {
+        Path out = tmp.resolve("refused.log");
+        process = start(Map.of(), out);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the service stops by itself");
+        assertNotEquals(0, process.exitValue());
+        String log = Files.readString(out, StandardCharsets.UTF_8)
+                + Files.readString(tmp.resolve(out.getFileName() + ".err"), StandardCharsets.UTF_8);
+        assertTrue(log.contains("Refusing to start: nobody could call the HTTP API"), log);
+    }
+
+    @Test
+    void aBackupOverHttpWithJsonLogs() throws Exception {
+        Path out = tmp.resolve("service.log");
+        int port = freePort();
+        String dataset = "connectors";
+        Trees.write(tmp.resolve("data").resolve(dataset).resolve("a.txt"), "alpha");
+        process = start(Map.of(
+                "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ADMIN", sha512Hex("admin:Quarkus:s3cret"),
+                "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin",
+                "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true",
+                "QUARKUS_HTTP_PORT", Integer.toString(port),
+                "BACKUP_BROKER_PORT", Integer.toString(freePort())), out);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String base = "http://localhost:" + port;
+        awaitStatus(http, base + "/q/health/started", 200, out);
+        awaitStatus(http, base + "/q/health/ready", 200, out);
+
+        HttpResponse<String> anonymous = http.send(post(base + "/api/backups", "{\"dataset\":\"" + dataset + "\"}",
+                null), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        HttpResponse<String> accepted = http.send(post(base + "/api/backups", "{\"dataset\":\"" + dataset + "\"}",
+                "admin:s3cret"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+        JsonNode job = null;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline;) {
+            job = JSON.readTree(http.send(get(base + "/api/jobs/" + jobId, "admin:s3cret"),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (job.path("status").asText().equals("SUCCEEDED")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("SUCCEEDED", job.path("status").asText(), String.valueOf(job));
+        assertTrue(Files.isRegularFile(tmp.resolve("backups/connectors/connectors_0/connectors0.tar.gz")));
+
+        PrometheusText metrics = PrometheusText.parse(http.send(get(base + "/q/metrics", null),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertTrue(metrics.value("backup_last_success_timestamp_seconds", Map.of("dataset", dataset, "type",
+                "backup")).isPresent(), "the last backup time is served");
+
+        process.destroy();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the service stops on SIGTERM");
+
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                lines.add(JSON.readTree(line)); // every line of the console log is one JSON object
+            }
+        }
+        JsonNode started = lines.stream().filter(l -> l.path("message").asText().startsWith("job " + jobId
+                + " started: type=BACKUP dataset=connectors")).findFirst().orElseThrow(() -> new AssertionError(
+                        "no start line in " + lines));
+        assertEquals(jobId, started.path("mdc").path("jobId").asText(), started.toString());
+        assertEquals(dataset, started.path("mdc").path("dataset").asText());
+        assertTrue(lines.stream().anyMatch(l -> l.path("message").asText().startsWith("job " + jobId
+                + " SUCCEEDED: type=BACKUP dataset=connectors cycle=0 level=0 files=1 bytes=5 durationMs=")));
+    }
+
+    private Process start(Map<String, String> env, Path out) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false)
+                .redirectOutput(out.toFile()).redirectError(tmp.resolve(out.getFileName() + ".err").toFile());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("BACKUP_") || k.startsWith("AMQP"));
+        environment.put("LANG", "C.UTF-8");
+        environment.put("LC_ALL", "C.UTF-8");
+        environment.put("BACKUP_DATA_ROOT", tmp.resolve("data").toString());
+        environment.put("BACKUP_BACKUP_ROOT", tmp.resolve("backups").toString());
+        environment.put("BACKUP_SCHEDULE_CRON", "off");
+        environment.putAll(env);
+        Files.createDirectories(tmp.resolve("data"));
+        Files.createDirectories(tmp.resolve("backups"));
+        return builder.start();
+    }
+
+    private void awaitStatus(HttpClient http, String url, int status, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service exited with " + process.exitValue() + ": "
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+            try {
+                last = http.send(get(url, null), HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (last == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(url + " answered " + last + ", not " + status + ": "
+                + Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static HttpRequest get(String url, String credentials) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        if (credentials != null) {
+            b.header("Authorization", basic(credentials));
+        }
+        return b.build();
+    }
+
+    private static HttpRequest post(String url, String json, String credentials) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (credentials != null) {
+            b.header("Authorization", basic(credentials));
+        }
+        return b.build();
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What the README has operators compute: {@code echo -n 'user:Quarkus:password' | sha512sum}. */
+    private static String sha512Hex(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
