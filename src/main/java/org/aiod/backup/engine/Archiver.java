@@ -218,37 +218,99 @@ final class Archiver {
         }
     }
 
-    /** Pass 2: the files marked {@code Y} by pass 1, directory by directory, read back from the new snapshot. */
-    void writeFiles(TarOutput tar, SnapshotFile.Reader snapshot) throws IOException {
-        SnapshotFile.Directory record;
-        String prefix = snapshotName("");
-        while ((record = snapshot.next()) != null) {
-            String rel = record.name().equals(prefix) ? "" : record.name().substring(prefix.length() + 1);
-            Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
-            for (String name : Listing.namesCoded(record.listing(), Listing.IN_ARCHIVE)) {
-                writeEntry(tar, dir.resolve(name), join(rel, name));
-            }
+    /** A file of the file pass, looked at ahead of its turn: its lstat and, when small, its content. */
+    private record Prepared(Path path, String rel, FileStat stat, String linkTarget, byte[] content,
+            boolean changedWhileRead) {
+        boolean vanished() {
+            return stat == null;
         }
     }
 
-    private void writeEntry(TarOutput tar, Path path, String rel) throws IOException {
+    /** Regular files up to this size are read ahead on other threads; larger ones are streamed when written. */
+    private static final int SMALL_FILE = 256 * 1024;
+    private static final int FILES_AHEAD = 64;
+
+    /**
+     * Pass 2: the files marked {@code Y} by pass 1, directory by directory, read back from the new snapshot. Small
+     * files are read up to {@link #FILES_AHEAD} ahead on other threads (opening and reading thousands of small
+     * files is system calls other cores can make), and written here in order.
+     */
+    void writeFiles(TarOutput tar, SnapshotFile.Reader snapshot) throws IOException {
+        SnapshotFile.Directory record;
+        String prefix = snapshotName("");
+        ArrayDeque<java.util.concurrent.Future<Prepared>> ahead = new ArrayDeque<>();
+        try {
+            while ((record = snapshot.next()) != null) {
+                String rel = record.name().equals(prefix) ? "" : record.name().substring(prefix.length() + 1);
+                Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+                for (String name : Listing.namesCoded(record.listing(), Listing.IN_ARCHIVE)) {
+                    Path path = dir.resolve(name);
+                    String fileRel = join(rel, name);
+                    ahead.add(SCANNERS.submit(() -> prepare(path, fileRel)));
+                    if (ahead.size() >= FILES_AHEAD) {
+                        writeEntry(tar, await(ahead.poll()));
+                    }
+                }
+            }
+            while (!ahead.isEmpty()) {
+                writeEntry(tar, await(ahead.poll()));
+            }
+        } finally {
+            ahead.forEach(f -> f.cancel(false));
+        }
+    }
+
+    /** Looks at one file; safe on any thread, touches no state of the run. */
+    private Prepared prepare(Path path, String rel) throws IOException {
         FileStat stat;
         try {
             stat = FileStat.of(path);
+            if (stat.isSymlink()) {
+                return new Prepared(path, rel, stat, Files.readSymbolicLink(path).toString(), null, false);
+            }
+            if (!stat.isRegular() || stat.size() > SMALL_FILE || stat.links() > 1) {
+                return new Prepared(path, rel, stat, null, null, false);
+            }
+            byte[] content;
+            try (InputStream in = fileContent.open(path)) {
+                // one byte more than lstat said, to see a file that grew while read
+                content = in.readNBytes((int) stat.size() + 1);
+            }
+            boolean changed = content.length != stat.size() || !FileStat.of(path).mtime().equals(stat.mtime());
+            return new Prepared(path, rel, stat, null, content, changed);
         } catch (NoSuchFileException e) {
+            return new Prepared(path, rel, null, null, null, false);
+        }
+    }
+
+    private static Prepared await(java.util.concurrent.Future<Prepared> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading files");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private void writeEntry(TarOutput tar, Prepared file) throws IOException {
+        String rel = file.rel();
+        Path path = file.path();
+        FileStat stat = file.stat();
+        if (file.vanished()) {
             warn(rel + ": file removed before we read it");
             return;
         }
         String member = memberName(rel);
         if (stat.isSymlink()) {
-            String target;
-            try {
-                target = Files.readSymbolicLink(path).toString();
-            } catch (NoSuchFileException e) {
-                warn(rel + ": file removed before we read it");
-                return;
-            }
-            tar.symlink(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), target);
+            tar.symlink(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), file.linkTarget());
             files++;
             listener.file(rel, 0);
             return;
@@ -269,11 +331,15 @@ final class Archiver {
             }
         }
         InputStream content;
-        try {
-            content = fileContent.open(path);
-        } catch (NoSuchFileException e) {
-            warn(rel + ": file removed before we read it");
-            return;
+        if (file.content() != null) {
+            content = new java.io.ByteArrayInputStream(file.content());
+        } else {
+            try {
+                content = fileContent.open(path);
+            } catch (NoSuchFileException e) {
+                warn(rel + ": file removed before we read it");
+                return;
+            }
         }
         long result;
         try (InputStream in = content) {
@@ -289,6 +355,10 @@ final class Archiver {
             warn(rel + ": file changed as we read it (shrank by " + result + " bytes; padded with zeros)");
         } else if (result < 0) {
             warn(rel + ": file changed as we read it (grew; only the first " + stat.size() + " bytes archived)");
+        } else if (file.content() != null) {
+            if (file.changedWhileRead()) {
+                warn(rel + ": file changed as we read it");
+            }
         } else {
             try {
                 if (!FileStat.of(path).mtime().equals(stat.mtime())) {
