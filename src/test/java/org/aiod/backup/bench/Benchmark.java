@@ -130,6 +130,13 @@ public final class Benchmark {
             double[] warm0 = inProcess(() -> engine.backup(name));
             add(samples, "level 0, gzip (engine in a cold JVM, -Xmx256m)", gnu0, cold0);
             add(samples, "level 0, gzip (engine in a warm JVM)", gnu0, warm0);
+            Path zstd = base.resolve("engine-zstd");
+            Trees.deleteRecursively(zstd);
+            Engine zstdEngine = new Engine(EngineOptions.defaults(source, zstd).withCycleLength(1000)
+                    .withCompression(org.aiod.backup.engine.Compression.ZSTD));
+            double[] zstd0 = inProcess(() -> zstdEngine.backup(name));
+            add(samples, "level 0, engine zstd (warm JVM) against the legacy gzip command", gnu0, zstd0);
+            Trees.deleteRecursively(zstd);
 
             int level = 1 + 2 * run;
             double[] gnuSame = gnuIncremental(source, gnu, name, level);

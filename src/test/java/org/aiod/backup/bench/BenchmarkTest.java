@@ -18,7 +18,7 @@ class BenchmarkTest {
     @Test
     void aTinyRunMeasuresEveryFigureOfBothDatasets() throws Exception {
         List<Benchmark.Row> rows = new Benchmark(tmp, 0.001, 1).run();
-        assertEquals(10, rows.size(), Benchmark.table(rows));
+        assertEquals(12, rows.size(), Benchmark.table(rows));
         for (Benchmark.Row row : rows) {
             assertTrue(row.gnuSeconds() > 0 && row.engineSeconds() > 0, row.toString());
         }
