@@ -216,8 +216,8 @@ public final class Engine {
                     StandardOpenOption.WRITE)) {
                 OutputStream hashed = new DigestOutputStream(
                         new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), digest);
-                OutputStream gzip = compressor(hashed);
-                TarOutput tar = new TarOutput(gzip);
+                OutputStream compressed = compressor(hashed);
+                TarOutput tar = new TarOutput(compressed);
                 try (SnapshotFile.Writer snapshot = new SnapshotFile.Writer(Files.newOutputStream(tmpSnapshot,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), start)) {
                     archiver.writeDirectories(tar, snapshot);
@@ -229,12 +229,12 @@ public final class Engine {
                 }
                 listener.phase(Phase.FILES_WRITTEN);
                 tar.finish();
-                if (gzip instanceof ParallelGzipOutputStream parallel) {
+                if (compressed instanceof ParallelGzipOutputStream parallel) {
                     parallel.finish();
-                } else if (gzip instanceof GZIPOutputStream single) {
+                } else if (compressed instanceof GZIPOutputStream single) {
                     single.finish();
                 } else {
-                    gzip.close(); // zstd: closing writes the frame's end; the channel stays open until synced
+                    compressed.close(); // zstd: closing writes the frame's end; the channel stays open until synced
                 }
                 hashed.flush();
                 channel.force(true);
