@@ -131,6 +131,13 @@ public class JobService {
             return reject(command, invalid.get());
         }
         synchronized (this) {
+            // the same request may have arrived twice at once (two HTTP calls): only the first becomes a job
+            Optional<Job> raced = findExisting(command);
+            if (raced.isPresent()) {
+                CompletableFuture<Job> running = completions.get(raced.get().jobId());
+                return new Submission(raced.get(), running != null ? running
+                        : publish(raced.get()).thenApply(v -> raced.get()), true);
+            }
             if (queued >= config.queueCapacity()) {
                 throw new QueueFullException(config.queueCapacity());
             }
