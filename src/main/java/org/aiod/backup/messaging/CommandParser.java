@@ -53,10 +53,6 @@ final class CommandParser {
         }
     }
 
-    /** A body the connector could not even decode (e.g. {@code application/json} with a broken text). */
-    record Undecodable(Throwable cause) {
-    }
-
     static Parsed parse(JobType type, Object body, String messageId) {
         Object json;
         try {
@@ -83,11 +79,8 @@ final class CommandParser {
         return new Parsed(command, problems.isEmpty() ? null : new JobError(INVALID_COMMAND, String.join("; ", problems)));
     }
 
-    /** A JSON value (object, array, string, number, boolean, null) from whatever the connector handed over. */
+    /** A JSON value (object, array, string, number, boolean, null) from whatever the receiver handed over. */
     private static Object toJson(Object body) {
-        if (body instanceof Undecodable u) {
-            throw new IllegalArgumentException("the body is not valid JSON: " + message(u.cause()));
-        }
         if (body instanceof JsonObject || body instanceof JsonArray) {
             return body;
         }
