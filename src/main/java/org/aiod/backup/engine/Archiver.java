@@ -114,23 +114,7 @@ final class Archiver {
 
     private Scan take(java.util.Map<String, java.util.concurrent.Future<Scan>> ahead, String rel) throws IOException {
         java.util.concurrent.Future<Scan> future = ahead.remove(rel);
-        if (future == null) {
-            return scan(rel);
-        }
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading " + rel);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException(e.getCause());
-        }
+        return future == null ? scan(rel) : await(future);
     }
 
     /** Reads one directory: safe on any thread, touches no state of the run. */
@@ -283,12 +267,13 @@ final class Archiver {
         }
     }
 
-    private static Prepared await(java.util.concurrent.Future<Prepared> future) throws IOException {
+    /** The result of work done ahead on another thread, with its I/O failure rethrown as is. */
+    private static <T> T await(java.util.concurrent.Future<T> future) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading files");
+            throw new java.io.InterruptedIOException("interrupted while reading the dataset");
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
