@@ -87,12 +87,13 @@ public class JobRunner {
         }
         Optional<CycleInfo> cycle = engine.cycles(dataset).stream()
                 .filter(c -> c.cycle() == command.cycle() && c.lastLevel() >= 0).findFirst();
+        // levels after a gap exist: the engine refuses them with CHAIN_BROKEN, which says more than NO_SUCH_LEVEL
         if (cycle.isEmpty()) {
             return reject("NO_SUCH_CYCLE", "dataset '" + dataset + "' has no cycle " + command.cycle());
         }
-        if (command.level() != null && command.level() > cycle.get().lastLevel()) {
+        if (command.level() != null && command.level() > cycle.get().highestLevel()) {
             return reject("NO_SUCH_LEVEL", "cycle " + command.cycle() + " of dataset '" + dataset + "' has levels 0.."
-                    + cycle.get().lastLevel() + "; there is no level " + command.level());
+                    + cycle.get().highestLevel() + "; there is no level " + command.level());
         }
         return Optional.empty();
     }

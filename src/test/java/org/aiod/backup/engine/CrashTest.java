@@ -97,7 +97,7 @@ class CrashTest {
 
         assertEquals(CrashingRunMain.HALTED, runChild(data, backups, "restore", haltAt, "0", "0"));
 
-        Staging.recover(dataset);
+        new Engine(EngineOptions.defaults(data, backups)).recoverLeftovers();
         boolean swapBegun = haltAt.equals("OLD_CONTENT_MOVED") || haltAt.equals("SWAPPED");
         // the dataset directory's own mtime changes with every entry moved in or out; its content is what counts
         TreeSnapshot after = TreeSnapshot.of(dataset).ignoringDirectoryMtimes();
