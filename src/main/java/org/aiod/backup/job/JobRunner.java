@@ -70,7 +70,8 @@ public class JobRunner {
             return reject("UNKNOWN_DATASET", "unknown dataset '" + dataset + "' (known: " + datasets() + ")");
         }
         if (command.type() == JobType.BACKUP) {
-            if (!Files.isDirectory(config.dataRoot().resolve(dataset))) {
+            // a path that exists but is not a real directory (a symlink, a file) is the engine's to refuse, by name
+            if (!Files.exists(config.dataRoot().resolve(dataset), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return reject("DATASET_NOT_FOUND", "dataset '" + dataset + "' has no directory "
                         + config.dataRoot().resolve(dataset) + " to back up");
             }

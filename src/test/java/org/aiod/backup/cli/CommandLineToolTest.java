@@ -125,6 +125,22 @@ class CommandLineToolTest {
     }
 
     @Test
+    void aDatasetPathThatIsASymlinkIsRefusedNamingIt() throws Exception {
+        assertEquals(0, cli("backup", "connectors").exit());
+        Path elsewhere = Files.move(data.resolve("connectors"), tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(data.resolve("connectors"), elsewhere);
+        TreeSnapshot outside = TreeSnapshot.of(elsewhere);
+        for (List<String> command : List.of(List.of("backup", "connectors"), List.of("restore", "connectors", "0"),
+                List.of("verify", "connectors"))) {
+            Result refused = cli(command.toArray(String[]::new));
+            assertEquals(1, refused.exit(), command + ": " + refused.out());
+            assertTrue(refused.err().contains(data.resolve("connectors") + " is a symbolic link to " + elsewhere),
+                    command + ": " + refused.err());
+        }
+        TreeSnapshot.of(elsewhere).assertSameAs(outside, "the symlink's target");
+    }
+
+    @Test
     void aCommandWaitsForTheDatasetLockThenGivesUp() throws Exception {
         assertEquals(0, cli("backup", "connectors").exit());
         Process holder = new ProcessBuilder(java("org.aiod.backup.engine.LockHolderMain",
