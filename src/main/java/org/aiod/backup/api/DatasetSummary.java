@@ -14,21 +14,23 @@ public record DatasetSummary(String name, List<Cycle> cycles) {
     /**
      * One cycle in short.
      *
-     * @param lastLevel  the highest complete level, -1 when level 0 is not complete
+     * @param lastLevel  the highest restorable level, -1 when level 0 is not complete
      * @param levels     how many levels the cycle holds
      * @param bytes      the archives' total size
      * @param firstAt    when level 0 was written
      * @param lastAt     when the last level was written
+     * @param missingLevels levels whose archive is missing below an existing one (a gap); empty when none
      */
     @Schema(name = "CycleSummary")
-    public record Cycle(long cycle, int lastLevel, int levels, long bytes, Instant firstAt, Instant lastAt) {
+    public record Cycle(long cycle, int lastLevel, int levels, long bytes, Instant firstAt, Instant lastAt,
+            List<Integer> missingLevels) {
 
         static Cycle of(CycleInfo info) {
             List<LevelInfo> levels = info.levels();
             return new Cycle(info.cycle(), info.lastLevel(), levels.size(),
                     levels.stream().mapToLong(LevelInfo::size).sum(),
                     levels.isEmpty() ? null : levels.get(0).modified(),
-                    levels.isEmpty() ? null : levels.get(levels.size() - 1).modified());
+                    levels.isEmpty() ? null : levels.get(levels.size() - 1).modified(), info.missingLevels());
         }
     }
 

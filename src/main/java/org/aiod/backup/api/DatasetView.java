@@ -35,15 +35,22 @@ public record DatasetView(String name, List<Cycle> cycles) {
     /**
      * One cycle.
      *
-     * @param lastLevel the highest complete level, -1 when level 0 is not complete (the next backup redoes it)
-     * @param bytes     the archives' total size
+     * @param lastLevel      the highest restorable level, -1 when level 0 is not complete
+     * @param bytes          the archives' total size, those after a gap included
+     * @param levels         the restorable levels
+     * @param missingLevels  levels whose archive is missing below an existing one: a gap; empty when none
+     * @param levelsAfterGap the archives above the gap, which cannot be restored; empty when none
      */
     @Schema(name = "Cycle")
-    public record Cycle(long cycle, int lastLevel, long bytes, List<Level> levels) {
+    public record Cycle(long cycle, int lastLevel, long bytes, List<Level> levels, List<Integer> missingLevels,
+            List<Level> levelsAfterGap) {
 
         static Cycle of(CycleInfo info) {
-            return new Cycle(info.cycle(), info.lastLevel(), info.levels().stream().mapToLong(LevelInfo::size).sum(),
-                    info.levels().stream().map(Level::of).toList());
+            return new Cycle(info.cycle(), info.lastLevel(),
+                    info.levels().stream().mapToLong(LevelInfo::size).sum()
+                            + info.levelsAfterGap().stream().mapToLong(LevelInfo::size).sum(),
+                    info.levels().stream().map(Level::of).toList(), info.missingLevels(),
+                    info.levelsAfterGap().stream().map(Level::of).toList());
         }
     }
 

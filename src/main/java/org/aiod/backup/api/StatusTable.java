@@ -60,6 +60,11 @@ final class StatusTable {
             entry(BackupException.CycleNotFound.class, own(404)),
             entry(BackupException.LevelNotFound.class, own(404)),
             entry(BackupException.LockTimeout.class, own(409)),
+            // the request is well formed; what is on disk does not allow it (a level missing before the one asked
+            // for, a dataset path that is a symlink) until an operator changes that state: a conflict, not a bad
+            // request (422 would say the request itself is wrong, and no other request text could succeed)
+            entry(BackupException.ChainBroken.class, own(409)),
+            entry(BackupException.NotADirectory.class, own(409)),
             entry(BackupException.class, own(500)));
 
     private StatusTable() {

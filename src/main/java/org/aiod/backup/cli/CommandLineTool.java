@@ -135,6 +135,11 @@ public final class CommandLineTool {
                 if (cycle.levels().isEmpty()) {
                     out.println("    (no complete level 0)");
                 }
+                if (cycle.broken()) {
+                    out.printf(Locale.ROOT, "    GAP: level %s missing; level %s after it cannot be restored%n",
+                            join(cycle.missingLevels()), join(cycle.levelsAfterGap().stream()
+                                    .map(LevelInfo::level).toList()));
+                }
             }
         }
         return OK;
@@ -143,17 +148,27 @@ public final class CommandLineTool {
     private int verify(JobRunner runner, String dataset, Long cycle) {
         List<LevelCheck> checks = runner.verify(dataset, cycle);
         long corrupt = checks.stream().filter(c -> c.status() == LevelCheck.Status.CORRUPT).count();
+        long missing = checks.stream().filter(c -> c.status() == LevelCheck.Status.MISSING).count();
         for (LevelCheck check : checks) {
             out.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
                     check.level(), check.archive().getFileName(), check.detail());
         }
         if (corrupt > 0) {
-            err.println("aiod-backup: " + corrupt + " of " + checks.size() + " archives of '" + dataset
-                    + "' are corrupt");
+            err.println("aiod-backup: " + corrupt + " of " + (checks.size() - missing) + " archives of '" + dataset
+                    + "' are corrupt" + (missing > 0 ? ", and " + missing + " levels are missing" : ""));
+            return FAILED;
+        }
+        if (missing > 0) {
+            err.println("aiod-backup: " + missing + " levels of '" + dataset + "' are missing (a gap in a cycle):"
+                    + " the levels after them cannot be restored");
             return FAILED;
         }
         out.println(checks.size() + " archives read to the end, none corrupt");
         return OK;
+    }
+
+    private static String join(List<Integer> levels) {
+        return levels.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String bytes(Long bytes) {

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Writes one level of a dataset: the tree walk that decides what goes into it, by GNU tar's rules, and the two
@@ -24,9 +23,6 @@ import java.util.regex.Pattern;
  * directory's listing is held at a time, plus the previous snapshot.
  */
 final class Archiver {
-
-    /** Entries a restore keeps at the top of a dataset while it works; never part of a backup. */
-    static final Pattern INTERNAL_ENTRY = Pattern.compile("\\.aiod-(restore|swap|old|trash)-[0-9a-f-]{36}");
 
     private final String dataset;
     private final Path datasetDir;
@@ -134,9 +130,6 @@ final class Archiver {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (rel.isEmpty() && INTERNAL_ENTRY.matcher(name).matches()) {
-                    continue;
-                }
                 try {
                     stats.add(FileStat.of(entry));
                     names.add(name);

@@ -65,6 +65,36 @@ public abstract class BackupException extends RuntimeException {
         }
     }
 
+    /**
+     * A level cannot be restored because a level before it is missing from its cycle: the chain of increments is
+     * broken, and applying the levels around the gap would give a tree that never existed.
+     */
+    public static final class ChainBroken extends BackupException {
+        public ChainBroken(String message) {
+            super(message);
+        }
+
+        @Override
+        public String code() {
+            return "CHAIN_BROKEN";
+        }
+    }
+
+    /**
+     * The dataset's path in the data root is not a real directory: a symbolic link or another kind of file. The
+     * engine never follows it, so nothing outside the data root is read, written or deleted through it.
+     */
+    public static final class NotADirectory extends BackupException {
+        public NotADirectory(String message) {
+            super(message);
+        }
+
+        @Override
+        public String code() {
+            return "DATASET_NOT_A_DIRECTORY";
+        }
+    }
+
     /** Another run holds the dataset's lock for longer than the configured wait. */
     public static final class LockTimeout extends BackupException {
         public LockTimeout(String message) {

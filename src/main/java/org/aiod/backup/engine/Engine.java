@@ -56,16 +56,14 @@ public final class Engine {
         requireUtf8FileNames();
         long started = System.nanoTime();
         Path datasetDir = layout.datasetDir(dataset);
-        if (!Files.isDirectory(datasetDir)) {
-            throw new BackupException.DatasetNotFound("dataset '" + dataset + "': directory " + datasetDir
-                    + " does not exist");
-        }
+        requireDatasetDirectory(dataset, datasetDir);
         prepareBackupDirectories(dataset);
         try (DatasetLock lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, options.lockTimeout())) {
             listener.phase(Phase.LOCKED);
+            requireDatasetDirectory(dataset, datasetDir);
             Path tmp = sweep(dataset);
-            Staging.recover(datasetDir);
-            return writeLevel(dataset, datasetDir, tmp, listener, started, lock.waited());
+            Staging.Recovered recovered = staging(dataset).recover();
+            return writeLevel(dataset, datasetDir, tmp, listener, started, lock.waited(), recovered.notes());
         } catch (IOException e) {
             throw FileOps.translate(e, "backing up dataset '" + dataset + "'");
         }
@@ -90,24 +88,36 @@ public final class Engine {
         }
         try (DatasetLock lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, options.lockTimeout())) {
             listener.phase(Phase.LOCKED);
+            boolean datasetDirExists = isDatasetDirectory(dataset, datasetDir);
             List<Path> levels = cycle < 0 ? List.of() : layout.levels(dataset, cycle);
             if (levels.isEmpty()) {
                 throw new BackupException.CycleNotFound("dataset '" + dataset + "' has no cycle " + cycle
                         + " with a complete level 0 (cycles: " + layout.cycleLabels(dataset) + ")");
             }
-            int last = levels.size() - 1;
-            int target = level == null ? last : level;
-            if (target < 0 || target > last) {
+            java.util.TreeMap<Integer, Path> archives = layout.archives(dataset, cycle);
+            int highest = archives.lastKey();
+            int target = level == null ? highest : level;
+            if (target < 0 || target > highest) {
                 throw new BackupException.LevelNotFound("cycle " + cycle + " of dataset '" + dataset
-                        + "' has levels 0.." + last + "; there is no level " + level);
+                        + "' has levels 0.." + highest + "; there is no level " + level);
+            }
+            if (target >= levels.size()) {
+                List<Integer> missing = Layout.missingLevels(archives).stream().filter(l -> l < target).toList();
+                throw new BackupException.ChainBroken("cycle " + cycle + " of dataset '" + dataset + "' is missing "
+                        + "the archive of level " + (missing.size() == 1 ? missing.get(0) : "s " + missing)
+                        + ", so level " + target + (level == null ? " (its last)" : "") + " cannot be restored;"
+                        + " levels 0.." + (levels.size() - 1) + " can");
             }
             if (!Files.isDirectory(options.dataRoot())) {
                 throw new BackupException.NotWritable("data root " + options.dataRoot() + " does not exist", null);
             }
-            Files.createDirectories(datasetDir);
-            Staging.recover(datasetDir);
-            return restoreLevels(dataset, cycle, levels.subList(0, target + 1), datasetDir, listener, started,
-                    lock.waited());
+            if (!datasetDirExists) {
+                Files.createDirectory(datasetDir);
+            }
+            Staging staging = staging(dataset);
+            Staging.Recovered recovered = staging.recover();
+            return restoreLevels(dataset, cycle, levels.subList(0, target + 1), datasetDir, staging, listener,
+                    started, lock.waited(), recovered.notes());
         } catch (IOException e) {
             throw FileOps.translate(e, "restoring dataset '" + dataset + "' cycle " + cycle);
         }
@@ -120,15 +130,20 @@ public final class Engine {
             List<CycleInfo> cycles = new ArrayList<>();
             for (long label : layout.cycleLabels(dataset)) {
                 Map<String, String> sums = Checksums.read(layout.sums(dataset, label));
+                java.util.TreeMap<Integer, Path> archives = layout.archives(dataset, label);
+                List<Integer> missing = Layout.missingLevels(archives);
+                int firstMissing = missing.isEmpty() ? Integer.MAX_VALUE : missing.get(0);
                 List<LevelInfo> levels = new ArrayList<>();
-                List<Path> archives = layout.levels(dataset, label);
-                for (int i = 0; i < archives.size(); i++) {
-                    Path archive = archives.get(i);
-                    levels.add(new LevelInfo(i, archive, Files.size(archive),
+                List<LevelInfo> afterGap = new ArrayList<>();
+                for (Map.Entry<Integer, Path> entry : archives.entrySet()) {
+                    Path archive = entry.getValue();
+                    LevelInfo info = new LevelInfo(entry.getKey(), archive, Files.size(archive),
                             Files.getLastModifiedTime(archive).toInstant(),
-                            sums.get(archive.getFileName().toString())));
+                            sums.get(archive.getFileName().toString()));
+                    (entry.getKey() < firstMissing ? levels : afterGap).add(info);
                 }
-                cycles.add(new CycleInfo(label, layout.cycleDir(dataset, label), List.copyOf(levels)));
+                cycles.add(new CycleInfo(label, layout.cycleDir(dataset, label), List.copyOf(levels),
+                        List.copyOf(missing), List.copyOf(afterGap)));
             }
             return cycles;
         } catch (IOException e) {
@@ -146,18 +161,26 @@ public final class Engine {
             throw new BackupException.DatasetNotFound("dataset '" + dataset + "' has no backups in "
                     + options.backupRoot());
         }
+        isDatasetDirectory(dataset, layout.datasetDir(dataset));
         try (DatasetLock lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, options.lockTimeout())) {
             List<Long> labels = cycle == null ? layout.cycleLabels(dataset) : List.of(cycle);
             List<LevelCheck> checks = new ArrayList<>();
             for (long label : labels) {
-                List<Path> levels = layout.levels(dataset, label);
-                if (levels.isEmpty() && cycle != null) {
+                java.util.TreeMap<Integer, Path> archives = layout.archives(dataset, label);
+                if (archives.isEmpty() && cycle != null) {
                     throw new BackupException.CycleNotFound("dataset '" + dataset + "' has no cycle " + cycle
-                            + " with a complete level 0 (cycles: " + layout.cycleLabels(dataset) + ")");
+                            + " with a level archive (cycles: " + layout.cycleLabels(dataset) + ")");
                 }
                 Map<String, String> sums = Checksums.read(layout.sums(dataset, label));
-                for (int i = 0; i < levels.size(); i++) {
-                    Path archive = levels.get(i);
+                for (int i = 0; !archives.isEmpty() && i <= archives.lastKey(); i++) {
+                    Path archive = archives.get(i);
+                    if (archive == null) {
+                        checks.add(new LevelCheck(label, i, layout.archive(dataset, label, i, Compression.GZIP),
+                                LevelCheck.Status.MISSING, "no archive " + dataset + i + ".tar.gz or .tar.zst, though"
+                                + " level " + archives.lastKey() + " has one: levels " + i + ".."
+                                + archives.lastKey() + " cannot be restored"));
+                        continue;
+                    }
                     String listed = sums.get(archive.getFileName().toString());
                     try {
                         String actual = ArchiveCheck.readThrough(archive);
@@ -181,6 +204,97 @@ public final class Engine {
         }
     }
 
+    /**
+     * Removes or completes what killed runs left behind, for every dataset that has any: the temporary files of
+     * backups, and the staging and swap directories of restores (as written down in the engine's state, see
+     * Staging). Meant for the service's start-up, so that leftovers do not wait for the dataset's next job. Each
+     * dataset is handled under its lock; one whose lock is held by another run is skipped (that run handles them).
+     * A failure on one dataset is reported in its entry and does not stop the others. Datasets with nothing left
+     * over are not listed.
+     */
+    public List<LeftoverRecovery> recoverLeftovers() {
+        TreeSet<String> candidates = new TreeSet<>();
+        try {
+            candidates.addAll(namesIn(layout.tmpDirs()));
+            candidates.addAll(namesIn(layout.stagingRecords()));
+        } catch (IOException e) {
+            throw FileOps.translate(e, "looking for leftovers of killed runs in " + layout.stateDir());
+        }
+        List<LeftoverRecovery> report = new ArrayList<>();
+        for (String dataset : candidates) {
+            if (!hasLeftovers(dataset)) {
+                continue;
+            }
+            DatasetLock lock;
+            try {
+                lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, Duration.ZERO);
+            } catch (BackupException.LockTimeout e) {
+                report.add(new LeftoverRecovery(dataset, LeftoverRecovery.Outcome.SKIPPED_LOCKED, 0, 0, 0,
+                        List.of("another run holds the lock of dataset '" + dataset + "'; left to it")));
+                continue;
+            } catch (BackupException e) {
+                report.add(new LeftoverRecovery(dataset, LeftoverRecovery.Outcome.FAILED, 0, 0, 0,
+                        List.of(e.getMessage())));
+                continue;
+            }
+            try (lock) {
+                long tempFiles = 0;
+                Path tmp = layout.tmpDir(dataset);
+                if (Files.isDirectory(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                    try (var entries = Files.newDirectoryStream(tmp)) {
+                        for (Path entry : entries) {
+                            FileOps.deleteRecursively(entry);
+                            tempFiles++;
+                        }
+                    }
+                }
+                Staging.Recovered recovered = Staging.Recovered.NONE;
+                if (Staging.hasRecord(layout.stagingRecord(dataset))) {
+                    isDatasetDirectory(dataset, layout.datasetDir(dataset));
+                    recovered = staging(dataset).recover();
+                }
+                report.add(new LeftoverRecovery(dataset, LeftoverRecovery.Outcome.RECOVERED, tempFiles,
+                        recovered.swapsCompleted(), recovered.stagingRemoved(), recovered.notes()));
+            } catch (IOException e) {
+                report.add(new LeftoverRecovery(dataset, LeftoverRecovery.Outcome.FAILED, 0, 0, 0,
+                        List.of(FileOps.translate(e, "recovering leftovers of dataset '" + dataset + "'")
+                                .getMessage())));
+            } catch (BackupException e) {
+                report.add(new LeftoverRecovery(dataset, LeftoverRecovery.Outcome.FAILED, 0, 0, 0,
+                        List.of(e.getMessage())));
+            }
+        }
+        return report;
+    }
+
+    private boolean hasLeftovers(String dataset) {
+        if (Staging.hasRecord(layout.stagingRecord(dataset))) {
+            return true;
+        }
+        try (var entries = Files.newDirectoryStream(layout.tmpDir(dataset))) {
+            return entries.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Names in a state directory that are dataset names; none when it does not exist. */
+    private static List<String> namesIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        try (var entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (Layout.DATASET_NAME.matcher(name).matches()) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
     /** Every dataset: each top-level directory of the data root and each dataset that has backups, sorted. */
     public List<String> datasets() {
         try {
@@ -193,8 +307,8 @@ public final class Engine {
     }
 
     private BackupSummary writeLevel(String dataset, Path datasetDir, Path tmp, ProgressListener listener,
-            long started, Duration lockWait) throws IOException {
-        List<String> warnings = new ArrayList<>();
+            long started, Duration lockWait, List<String> recoveryNotes) throws IOException {
+        List<String> warnings = new ArrayList<>(recoveryNotes);
         long[] next = nextLevel(dataset, warnings);
         long cycle = next[0];
         int level = (int) next[1];
@@ -270,7 +384,9 @@ public final class Engine {
      * The cycle rule of the legacy scripts: continue the last cycle while it has fewer than {@code cycleLength}
      * levels, else open the next; a cycle without a complete level 0 is redone from level 0. Archives missing from
      * SHA256SUMS (a run killed after its commit point, or levels written by GNU tar) are read through and listed; if
-     * one is unreadable the chain cannot be continued and a new cycle is opened.
+     * one is unreadable the chain cannot be continued and a new cycle is opened. A cycle with a gap (a level's
+     * archive missing below an existing one) is never continued either: the next level would take the missing
+     * number, and the levels after it would join a chain they do not belong to.
      */
     private long[] nextLevel(String dataset, List<String> warnings) throws IOException {
         List<Long> labels = layout.cycleLabels(dataset);
@@ -278,10 +394,19 @@ public final class Engine {
             return new long[] {0, 0};
         }
         long last = labels.get(labels.size() - 1);
-        List<Path> levels = layout.levels(dataset, last);
-        if (levels.isEmpty()) {
+        java.util.TreeMap<Integer, Path> archives = layout.archives(dataset, last);
+        if (archives.isEmpty()) {
             return new long[] {last, 0};
         }
+        List<Integer> missing = Layout.missingLevels(archives);
+        if (!missing.isEmpty()) {
+            warnings.add("cycle " + last + " is missing the archive of level" + (missing.size() == 1 ? " " : "s ")
+                    + (missing.size() == 1 ? missing.get(0) : missing) + " (level " + archives.lastKey()
+                    + " exists): its chain is broken and cannot be continued; opening cycle " + (last + 1)
+                    + " at level 0");
+            return new long[] {last + 1, 0};
+        }
+        List<Path> levels = layout.levels(dataset, last);
         if (!listMissingChecksums(dataset, last, levels, warnings)) {
             return new long[] {last + 1, 0};
         }
@@ -336,9 +461,10 @@ public final class Engine {
     }
 
     private RestoreSummary restoreLevels(String dataset, long cycle, List<Path> archives, Path datasetDir,
-            ProgressListener listener, long started, Duration lockWait) throws IOException {
+            Staging stagings, ProgressListener listener, long started, Duration lockWait, List<String> recoveryNotes)
+            throws IOException {
         Map<String, String> sums = Checksums.read(layout.sums(dataset, cycle));
-        Path staging = Staging.create(datasetDir);
+        Path staging = stagings.create();
         boolean asRoot = ((Integer) Files.getAttribute(staging, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == 0;
         Restorer restorer = new Restorer(dataset, staging, asRoot, listener);
         Restorer.DirectoryAttributes root;
@@ -350,18 +476,20 @@ public final class Engine {
             listener.phase(Phase.STAGED);
         } catch (IOException | RuntimeException e) {
             try {
-                FileOps.deleteRecursively(staging);
+                stagings.discard(staging);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
             throw e;
         }
-        Staging.swap(datasetDir, staging, listener);
+        stagings.swap(staging, listener);
         if (root != null) {
             restorer.setDirectoryAttributes(datasetDir, root);
         }
+        List<String> warnings = new ArrayList<>(recoveryNotes);
+        warnings.addAll(restorer.warnings());
         return new RestoreSummary(dataset, cycle, archives.size() - 1, restorer.files(), restorer.bytes(),
-                restorer.deleted(), List.copyOf(restorer.warnings()), Duration.ofNanos(System.nanoTime() - started),
+                restorer.deleted(), List.copyOf(warnings), Duration.ofNanos(System.nanoTime() - started),
                 lockWait);
     }
 
@@ -378,6 +506,52 @@ public final class Engine {
             throw new BackupException.NotWritable("backup directory " + layout.backupDir(dataset)
                     + " is not writable", null);
         }
+    }
+
+    private Staging staging(String dataset) {
+        return new Staging(layout.datasetDir(dataset), layout.stagingRecord(dataset), layout.tmpDir(dataset));
+    }
+
+    /** Refuses a dataset path that is not a real directory; a missing one is {@code DATASET_NOT_FOUND}. */
+    private static void requireDatasetDirectory(String dataset, Path datasetDir) {
+        if (!isDatasetDirectory(dataset, datasetDir)) {
+            throw new BackupException.DatasetNotFound("dataset '" + dataset + "': directory " + datasetDir
+                    + " does not exist");
+        }
+    }
+
+    /**
+     * Whether the dataset directory exists, without following a symlink; a path that exists but is not a real
+     * directory is refused, so that nothing outside the data root is ever read, written or deleted through it.
+     */
+    private static boolean isDatasetDirectory(String dataset, Path datasetDir) {
+        FileStat stat;
+        try {
+            stat = FileStat.of(datasetDir);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw FileOps.translate(e, "reading dataset directory " + datasetDir);
+        }
+        if (stat.isDirectory()) {
+            return true;
+        }
+        String what;
+        if (stat.isSymlink()) {
+            String target;
+            try {
+                target = " to " + Files.readSymbolicLink(datasetDir);
+            } catch (IOException e) {
+                target = "";
+            }
+            what = "a symbolic link" + target;
+        } else if (stat.isRegular()) {
+            what = "a regular file";
+        } else {
+            what = "a special file";
+        }
+        throw new BackupException.NotADirectory("dataset '" + dataset + "': " + datasetDir + " is " + what
+                + ", not a directory; refusing to follow or replace it");
     }
 
     /** Removes what killed runs left in the dataset's temporary directory; only safe under the lock. */

@@ -5,14 +5,18 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 
@@ -51,11 +55,80 @@ final class FileOps {
         }
     }
 
-    /** Deletes a tree without following symlinks; a missing path is fine. Returns the number of entries deleted. */
+    /**
+     * Deletes a tree without following symlinks; a missing path is fine. Returns the number of entries deleted.
+     * Where the platform offers it (Linux), every step is taken relative to an open directory and opens
+     * sub-directories with {@code O_NOFOLLOW}, so a directory swapped for a symlink while the tree is being deleted
+     * cannot lead the deletion out of the tree.
+     */
     static long deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
             return 0;
         }
+        if (!attributes.isDirectory()) {
+            return Files.deleteIfExists(root) ? 1 : 0;
+        }
+        Path absolute = root.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (parent != null) {
+            try (DirectoryStream<Path> parentStream = Files.newDirectoryStream(parent)) {
+                if (parentStream instanceof SecureDirectoryStream<Path> secure) {
+                    Path name = absolute.getFileName();
+                    long count = deleteContents(secure, name);
+                    try {
+                        secure.deleteDirectory(name);
+                        count++;
+                    } catch (NoSuchFileException e) {
+                        // removed meanwhile: what we were asked for
+                    }
+                    return count;
+                }
+            }
+        }
+        return deleteByWalking(root);
+    }
+
+    /** Deletes what is in {@code parent}'s sub-directory {@code name}, which is opened without following a link. */
+    private static long deleteContents(SecureDirectoryStream<Path> parent, Path name) throws IOException {
+        long count = 0;
+        SecureDirectoryStream<Path> dir;
+        try {
+            dir = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+        // a directory swapped for a symlink meanwhile fails to open (O_NOFOLLOW): an error, never a way out
+        try (dir) {
+            for (Path entry : dir) {
+                Path child = entry.getFileName();
+                BasicFileAttributes attributes;
+                try {
+                    attributes = dir.getFileAttributeView(child, BasicFileAttributeView.class,
+                            LinkOption.NOFOLLOW_LINKS).readAttributes();
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                try {
+                    if (attributes.isDirectory()) {
+                        count += deleteContents(dir, child);
+                        dir.deleteDirectory(child);
+                    } else {
+                        dir.deleteFile(child);
+                    }
+                    count++;
+                } catch (NoSuchFileException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return count;
+    }
+
+    /** The portable fallback: a walk that does not follow symlinks. */
+    private static long deleteByWalking(Path root) throws IOException {
         long[] count = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override

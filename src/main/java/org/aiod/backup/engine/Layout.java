@@ -91,6 +91,19 @@ final class Layout {
         return stateDir().resolve("tmp").resolve(ds);
     }
 
+    /** Where a restore writes down the working directories it creates in the dataset directory (see Staging). */
+    Path stagingRecord(String ds) {
+        return stagingRecords().resolve(ds);
+    }
+
+    Path stagingRecords() {
+        return stateDir().resolve("staging");
+    }
+
+    Path tmpDirs() {
+        return stateDir().resolve("tmp");
+    }
+
     /** Cycle labels present on disk, ascending numerically. */
     List<Long> cycleLabels(String ds) throws IOException {
         Pattern pattern = Pattern.compile(Pattern.quote(ds) + "_(\\d{1,18})");
@@ -110,11 +123,20 @@ final class Layout {
     }
 
     /**
-     * The committed levels of a cycle: archives {@code <ds><n>.tar.gz} (or {@code .tar.zst}) for n = 0, 1, ...
-     * without a gap. A level
-     * after a gap cannot be restored (its predecessors are missing) and is not reported.
+     * The restorable levels of a cycle: archives {@code <ds><n>.tar.gz} (or {@code .tar.zst}) for n = 0, 1, ...
+     * without a gap. A level after a gap cannot be restored (a predecessor is missing); {@link #archives} lists it.
      */
     List<Path> levels(String ds, long cycle) throws IOException {
+        TreeMap<Integer, Path> found = archives(ds, cycle);
+        List<Path> levels = new ArrayList<>();
+        while (found.containsKey(levels.size())) {
+            levels.add(found.get(levels.size()));
+        }
+        return levels;
+    }
+
+    /** Every level archive of a cycle, by level, gaps or not. */
+    TreeMap<Integer, Path> archives(String ds, long cycle) throws IOException {
         Pattern pattern = archivePattern(ds);
         TreeMap<Integer, Path> found = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycleDir(ds, cycle))) {
@@ -125,13 +147,22 @@ final class Layout {
                 }
             }
         } catch (NoSuchFileException e) {
-            return List.of();
+            return found;
         }
-        List<Path> levels = new ArrayList<>();
-        while (found.containsKey(levels.size())) {
-            levels.add(found.get(levels.size()));
+        return found;
+    }
+
+    /** The levels missing below the cycle's highest archive: a gap in its chain; empty when there is none. */
+    static List<Integer> missingLevels(TreeMap<Integer, Path> archives) {
+        List<Integer> missing = new ArrayList<>();
+        if (!archives.isEmpty()) {
+            for (int level = 0; level < archives.lastKey(); level++) {
+                if (!archives.containsKey(level)) {
+                    missing.add(level);
+                }
+            }
         }
-        return levels;
+        return missing;
     }
 
     /** Datasets with a backup directory (a sub-directory of the backup root named like a dataset). */

@@ -1,14 +1,17 @@
 package org.aiod.backup.engine;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The restore's staging directory and the swap that puts a verified tree in place. Both live inside the dataset
@@ -19,9 +22,17 @@ import java.util.UUID;
  * <pre>
  * .aiod-restore-ID   staging, not verified yet        -> deleted by recovery
  * .aiod-swap-ID      staged and verified              -> recovery completes the swap
- * .aiod-old-ID       old content being moved aside    -> recovery moves the rest aside and completes the swap
- * .aiod-trash-ID     old content, all moved aside     -> deleted once the staged tree is in place
+ * .aiod-old-ID2      old content being moved aside    -> recovery moves the rest aside and completes the swap
+ * .aiod-trash-ID2    old content, all moved aside     -> deleted once the staged tree is in place
  * </pre>
+ *
+ * <p>A name alone proves nothing: anyone who can write the dataset (or an archive restored into it) can create an
+ * entry of any of these names. So the engine writes down, in its state under the backup root, each working
+ * directory it is about to create (before creating it, synced) and then that directory's device and inode. Recovery
+ * acts only on what is written down, and only on a real directory (lstat, never through a symlink) directly in the
+ * dataset directory whose device and inode match; an entry that does not match is the dataset's own data, whatever
+ * its name. Where the inode could not be written down yet (a run killed between creating the directory and
+ * recording it), the directory is empty, and recovery removes it only if it is a real, empty directory.
  */
 final class Staging {
 
@@ -30,57 +41,191 @@ final class Staging {
     private static final String OLD = ".aiod-old-";
     private static final String TRASH = ".aiod-trash-";
 
-    private Staging() {
+    /** What recovery found and did in one dataset directory. */
+    record Recovered(int swapsCompleted, int stagingRemoved, List<String> notes) {
+        static final Recovered NONE = new Recovered(0, 0, List.of());
+
+        boolean any() {
+            return swapsCompleted > 0 || stagingRemoved > 0 || !notes.isEmpty();
+        }
     }
 
-    static Path create(Path datasetDir) throws IOException {
-        return Files.createDirectory(datasetDir.resolve(RESTORE + UUID.randomUUID()));
+    /** A directory's identity: what lstat says of it, which a rename keeps. */
+    record Key(long device, long inode) {
+        static Key of(Path path) throws IOException {
+            FileStat stat = FileStat.of(path);
+            return new Key(stat.device(), stat.inode());
+        }
     }
 
-    /** Replaces the content of {@code datasetDir} with the verified tree in {@code staging}. */
-    static void swap(Path datasetDir, Path staging, ProgressListener listener) throws IOException {
-        if (!Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+    /**
+     * What the engine created in the dataset directory and not yet cleaned up: the staging directory (restore, then
+     * swap) and the directory the old content moves into (old, then trash). A key is {@code null} while the
+     * directory is about to be created; an id is {@code null} when there is no such directory.
+     */
+    private record Record(String stagingId, Key staging, String oldId, Key old) {
+        private static final Pattern LINE = Pattern.compile(
+                "(staging|old) ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) (-|(\\d+) (\\d+))");
+
+        String encode() {
+            StringBuilder text = new StringBuilder();
+            if (stagingId != null) {
+                text.append(line("staging", stagingId, staging));
+            }
+            if (oldId != null) {
+                text.append(line("old", oldId, old));
+            }
+            return text.toString();
+        }
+
+        private static String line(String role, String id, Key key) {
+            return role + " " + id + " " + (key == null ? "-" : key.device() + " " + key.inode()) + "\n";
+        }
+
+        static Record decode(String text, Path file) {
+            String stagingId = null;
+            Key staging = null;
+            String oldId = null;
+            Key old = null;
+            for (String line : text.split("\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                Matcher m = LINE.matcher(line);
+                if (!m.matches()) {
+                    throw new BackupException.IoFailure("staging record " + file + " has an unreadable line '"
+                            + line + "'; check the dataset directory for .aiod-* working directories and remove the"
+                            + " record", null);
+                }
+                Key key = m.group(4) == null ? null
+                        : new Key(Long.parseLong(m.group(4)), Long.parseLong(m.group(5)));
+                if (m.group(1).equals("staging")) {
+                    stagingId = m.group(2);
+                    staging = key;
+                } else {
+                    oldId = m.group(2);
+                    old = key;
+                }
+            }
+            return new Record(stagingId, staging, oldId, old);
+        }
+    }
+
+    private final Path datasetDir;
+    private final Path recordFile;
+    private final Path tmpDir;
+    private Record record;
+
+    /**
+     * @param datasetDir the dataset directory, already checked to be a real directory
+     * @param recordFile where the working directories are written down, under the backup root's state directory
+     * @param tmpDir     where the record's new versions are written before they are renamed into place
+     */
+    Staging(Path datasetDir, Path recordFile, Path tmpDir) {
+        this.datasetDir = datasetDir;
+        this.recordFile = recordFile;
+        this.tmpDir = tmpDir;
+    }
+
+    /** Whether a killed run left working directories written down for this dataset. */
+    static boolean hasRecord(Path recordFile) {
+        return Files.exists(recordFile);
+    }
+
+    /** Creates a fresh staging directory; {@link #recover} must have run first. */
+    Path create() throws IOException {
+        String id = UUID.randomUUID().toString();
+        write(new Record(id, null, null, null));
+        Path staging = Files.createDirectory(datasetDir.resolve(RESTORE + id));
+        write(new Record(id, Key.of(staging), null, null));
+        return staging;
+    }
+
+    /** Deletes a staging directory that will not be swapped in (the restore failed), and its record. */
+    void discard(Path staging) throws IOException {
+        if (isOurs(staging, record.staging())) {
+            FileOps.deleteRecursively(staging);
+        }
+        clear();
+    }
+
+    /** Replaces the content of the dataset directory with the verified tree in {@code staging}. */
+    void swap(Path staging, ProgressListener listener) throws IOException {
+        if (!isOurs(staging, record.staging())) {
             // never follow a symlink out of the dataset, whatever put it there
-            throw new BackupException.UnsafeMember("staging directory " + staging + " is no longer a directory");
+            throw new BackupException.UnsafeMember("staging directory " + staging
+                    + " is no longer the directory this restore created");
         }
-        String id = staging.getFileName().toString().substring(RESTORE.length());
-        Files.move(staging, datasetDir.resolve(SWAP + id), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(staging, datasetDir.resolve(SWAP + record.stagingId()), StandardCopyOption.ATOMIC_MOVE);
         FileOps.syncDirectory(datasetDir);
-        completeSwap(datasetDir, id, listener);
+        completeSwap(listener, new ArrayList<>());
     }
 
-    /** Completes or discards what a killed restore left in {@code datasetDir}. */
-    static void recover(Path datasetDir) throws IOException {
-        if (!Files.isDirectory(datasetDir)) {
-            return;
+    /**
+     * Completes or discards what a killed restore left in the dataset directory, as written down in its record;
+     * entries that are not written down are the dataset's data and are left alone.
+     */
+    Recovered recover() throws IOException {
+        if (!Files.exists(recordFile)) {
+            return Recovered.NONE;
         }
-        for (Path entry : internalEntries(datasetDir)) {
-            String name = entry.getFileName().toString();
-            if (name.startsWith(SWAP) && Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {
-                completeSwap(datasetDir, name.substring(SWAP.length()), ProgressListener.NONE);
+        record = Record.decode(Files.readString(recordFile, StandardCharsets.UTF_8), recordFile);
+        if (!Files.exists(datasetDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // the dataset directory is gone, and every working directory with it
+            clear();
+            return new Recovered(0, 0, List.of("dataset directory " + datasetDir
+                    + " no longer exists; dropped the record of an interrupted restore"));
+        }
+        List<String> notes = new ArrayList<>();
+        int swapsCompleted = 0;
+        int stagingRemoved = 0;
+        if (record.stagingId() != null) {
+            Path swap = datasetDir.resolve(SWAP + record.stagingId());
+            Path restore = datasetDir.resolve(RESTORE + record.stagingId());
+            if (isOurs(swap, record.staging())) {
+                completeSwap(ProgressListener.NONE, notes);
+                return new Recovered(1, 0, List.copyOf(notes));
             }
-        }
-        for (Path entry : internalEntries(datasetDir)) {
-            String name = entry.getFileName().toString();
-            if (name.startsWith(OLD)) {
-                // no swap directory goes with it: a swap that failed before it moved anything in; put it back
-                moveAll(entry, datasetDir);
-                Files.delete(entry);
-            } else {
-                FileOps.deleteRecursively(entry);
+            if (isOurs(restore, record.staging()) || record.staging() == null && isEmptyDirectory(restore)) {
+                FileOps.deleteRecursively(restore);
+                stagingRemoved++;
             }
+            noteIfNotOurs(swap, record.staging(), notes);
+            noteIfNotOurs(restore, record.staging(), notes);
         }
+        if (record.oldId() != null) {
+            Path old = datasetDir.resolve(OLD + record.oldId());
+            Path trash = datasetDir.resolve(TRASH + record.oldId());
+            if (isOurs(trash, record.old())) {
+                // the staged tree was all moved in: only the old content is left to delete
+                FileOps.deleteRecursively(trash);
+                swapsCompleted++;
+            } else if (isOurs(old, record.old())) {
+                // no staged tree of ours goes with it (nothing is moved in before the rename to trash): put the old
+                // content back where it came from
+                moveAll(old, datasetDir);
+                Files.delete(old);
+                FileOps.syncDirectory(datasetDir);
+                notes.add("the staged tree of an interrupted restore was not found; put the dataset's content back");
+            } else if (record.old() == null && isEmptyDirectory(old)) {
+                Files.delete(old);
+            }
+            noteIfNotOurs(trash, record.old(), notes);
+            noteIfNotOurs(old, record.old(), notes);
+        }
+        clear();
+        return new Recovered(swapsCompleted, stagingRemoved, List.copyOf(notes));
     }
 
-    private static void completeSwap(Path datasetDir, String id, ProgressListener listener) throws IOException {
-        Path swap = datasetDir.resolve(SWAP + id);
-        Path old = datasetDir.resolve(OLD + id);
-        Path trash = datasetDir.resolve(TRASH + id);
-        if (!Files.exists(trash, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(old);
-            for (Path entry : contentEntries(datasetDir)) {
+    private void completeSwap(ProgressListener listener, List<String> notes) throws IOException {
+        Path swap = datasetDir.resolve(SWAP + record.stagingId());
+        Path trash = record.oldId() == null ? null : datasetDir.resolve(TRASH + record.oldId());
+        if (trash == null || !isOurs(trash, record.old())) {
+            Path old = oldDirectory(notes);
+            for (Path entry : contentEntries(swap, old)) {
                 Files.move(entry, old.resolve(entry.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             }
+            trash = datasetDir.resolve(TRASH + record.oldId());
             Files.move(old, trash, StandardCopyOption.ATOMIC_MOVE);
             FileOps.syncDirectory(datasetDir);
         }
@@ -90,6 +235,59 @@ final class Staging {
         FileOps.syncDirectory(datasetDir);
         listener.phase(Phase.SWAPPED);
         FileOps.deleteRecursively(trash);
+        clear();
+    }
+
+    /** The directory the old content moves into: the one written down, or a new one written down first. */
+    private Path oldDirectory(List<String> notes) throws IOException {
+        if (record.oldId() != null) {
+            Path old = datasetDir.resolve(OLD + record.oldId());
+            if (isOurs(old, record.old())) {
+                return old;
+            }
+            if (record.old() == null && isEmptyDirectory(old)) {
+                Files.delete(old); // created by a run killed before it could write its inode down
+            } else {
+                noteIfNotOurs(old, record.old(), notes);
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        write(new Record(record.stagingId(), record.staging(), id, null));
+        Path old = Files.createDirectory(datasetDir.resolve(OLD + id));
+        write(new Record(record.stagingId(), record.staging(), id, Key.of(old)));
+        return old;
+    }
+
+    /** Whether {@code path} is a real directory (not a symlink) whose identity is {@code key}. */
+    private static boolean isOurs(Path path, Key key) throws IOException {
+        if (key == null) {
+            return false;
+        }
+        try {
+            FileStat stat = FileStat.of(path);
+            return stat.isDirectory() && stat.device() == key.device() && stat.inode() == key.inode();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path path) throws IOException {
+        try {
+            if (!FileStat.of(path).isDirectory()) {
+                return false;
+            }
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    private static void noteIfNotOurs(Path path, Key key, List<String> notes) throws IOException {
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !isOurs(path, key)) {
+            notes.add(path + " is not the directory the engine created there; left alone as the dataset's data");
+        }
     }
 
     private static void moveAll(Path from, Path to) throws IOException {
@@ -100,12 +298,12 @@ final class Staging {
         }
     }
 
-    /** The dataset's own entries: everything but the restore's working directories. */
-    private static List<Path> contentEntries(Path datasetDir) throws IOException {
+    /** The dataset's own entries: everything but the two working directories of this swap. */
+    private List<Path> contentEntries(Path swap, Path old) throws IOException {
         List<Path> content = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(datasetDir)) {
             for (Path entry : entries) {
-                if (!Archiver.INTERNAL_ENTRY.matcher(entry.getFileName().toString()).matches()) {
+                if (!entry.equals(swap) && !entry.equals(old)) {
                     content.add(entry);
                 }
             }
@@ -113,15 +311,17 @@ final class Staging {
         return content;
     }
 
-    private static List<Path> internalEntries(Path datasetDir) throws IOException {
-        List<Path> internal = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(datasetDir)) {
-            for (Path entry : entries) {
-                if (Archiver.INTERNAL_ENTRY.matcher(entry.getFileName().toString()).matches()) {
-                    internal.add(entry);
-                }
-            }
+    private void write(Record next) throws IOException {
+        Files.createDirectories(recordFile.getParent());
+        byte[] text = next.encode().getBytes(StandardCharsets.UTF_8);
+        FileOps.writeAtomically(recordFile, tmpDir, out -> out.write(text));
+        record = next;
+    }
+
+    private void clear() throws IOException {
+        if (Files.deleteIfExists(recordFile)) {
+            FileOps.syncDirectory(recordFile.getParent());
         }
-        return internal;
+        record = null;
     }
 }

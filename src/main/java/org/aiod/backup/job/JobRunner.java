@@ -70,7 +70,8 @@ public class JobRunner {
             return reject("UNKNOWN_DATASET", "unknown dataset '" + dataset + "' (known: " + datasets() + ")");
         }
         if (command.type() == JobType.BACKUP) {
-            if (!Files.isDirectory(config.dataRoot().resolve(dataset))) {
+            // a path that exists but is not a real directory (a symlink, a file) is the engine's to refuse, by name
+            if (!Files.exists(config.dataRoot().resolve(dataset), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return reject("DATASET_NOT_FOUND", "dataset '" + dataset + "' has no directory "
                         + config.dataRoot().resolve(dataset) + " to back up");
             }
@@ -87,12 +88,13 @@ public class JobRunner {
         }
         Optional<CycleInfo> cycle = engine.cycles(dataset).stream()
                 .filter(c -> c.cycle() == command.cycle() && c.lastLevel() >= 0).findFirst();
+        // levels after a gap exist: the engine refuses them with CHAIN_BROKEN, which says more than NO_SUCH_LEVEL
         if (cycle.isEmpty()) {
             return reject("NO_SUCH_CYCLE", "dataset '" + dataset + "' has no cycle " + command.cycle());
         }
-        if (command.level() != null && command.level() > cycle.get().lastLevel()) {
+        if (command.level() != null && command.level() > cycle.get().highestLevel()) {
             return reject("NO_SUCH_LEVEL", "cycle " + command.cycle() + " of dataset '" + dataset + "' has levels 0.."
-                    + cycle.get().lastLevel() + "; there is no level " + command.level());
+                    + cycle.get().highestLevel() + "; there is no level " + command.level());
         }
         return Optional.empty();
     }

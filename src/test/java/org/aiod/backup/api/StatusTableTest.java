@@ -64,6 +64,8 @@ class StatusTableTest {
                 Arguments.of(new BackupException.CycleNotFound("no cycle"), 404, "NO_SUCH_CYCLE"),
                 Arguments.of(new BackupException.InvalidDataset("bad name"), 400, "INVALID_DATASET"),
                 Arguments.of(new BackupException.LockTimeout("busy"), 409, "LOCK_TIMEOUT"),
+                Arguments.of(new BackupException.ChainBroken("level 1 missing"), 409, "CHAIN_BROKEN"),
+                Arguments.of(new BackupException.NotADirectory("a symlink"), 409, "DATASET_NOT_A_DIRECTORY"),
                 Arguments.of(new BackupException.IoFailure("disk", null), 500, "IO_ERROR"),
                 Arguments.of(new IllegalStateException("bug"), 500, "INTERNAL_ERROR"),
                 Arguments.of(new OutOfMemoryError(), 500, "INTERNAL_ERROR"));

@@ -101,6 +101,46 @@ class CommandLineToolTest {
     }
 
     @Test
+    void aGapInACycleShowsInListAndVerifyAndARestorePastItFails() throws Exception {
+        for (int level = 0; level < 3; level++) {
+            Trees.write(data.resolve("connectors/level" + level + ".txt"), "level " + level);
+            assertEquals(0, cli("backup", "connectors").exit());
+        }
+        Files.delete(backups.resolve("connectors/connectors_0/connectors1.tar.gz"));
+        TreeSnapshot before = TreeSnapshot.of(data.resolve("connectors"));
+
+        Result list = cli("list", "connectors");
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().contains("GAP: level 1 missing; level 2 after it cannot be restored"), list.out());
+        Result verify = cli("verify", "connectors");
+        assertEquals(1, verify.exit(), verify.out());
+        assertTrue(verify.out().contains("MISSING  cycle 0 level 1"), verify.out());
+        assertTrue(verify.err().contains("1 levels of 'connectors' are missing"), verify.err());
+        Result restore = cli("restore", "connectors", "0");
+        assertEquals(1, restore.exit());
+        assertTrue(restore.err().startsWith("aiod-backup: cycle 0 of dataset 'connectors' is missing the archive of"
+                + " level 1, so level 2 (its last) cannot be restored"), restore.err());
+        assertEquals(1, cli("restore", "connectors", "0", "2").exit());
+        TreeSnapshot.of(data.resolve("connectors")).assertSameAs(before, "refused restores change nothing");
+    }
+
+    @Test
+    void aDatasetPathThatIsASymlinkIsRefusedNamingIt() throws Exception {
+        assertEquals(0, cli("backup", "connectors").exit());
+        Path elsewhere = Files.move(data.resolve("connectors"), tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(data.resolve("connectors"), elsewhere);
+        TreeSnapshot outside = TreeSnapshot.of(elsewhere);
+        for (List<String> command : List.of(List.of("backup", "connectors"), List.of("restore", "connectors", "0"),
+                List.of("verify", "connectors"))) {
+            Result refused = cli(command.toArray(String[]::new));
+            assertEquals(1, refused.exit(), command + ": " + refused.out());
+            assertTrue(refused.err().contains(data.resolve("connectors") + " is a symbolic link to " + elsewhere),
+                    command + ": " + refused.err());
+        }
+        TreeSnapshot.of(elsewhere).assertSameAs(outside, "the symlink's target");
+    }
+
+    @Test
     void aCommandWaitsForTheDatasetLockThenGivesUp() throws Exception {
         assertEquals(0, cli("backup", "connectors").exit());
         Process holder = new ProcessBuilder(java("org.aiod.backup.engine.LockHolderMain",

@@ -1,6 +1,7 @@
 package org.aiod.backup.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -97,8 +98,15 @@ class CrashTest {
 
         assertEquals(CrashingRunMain.HALTED, runChild(data, backups, "restore", haltAt, "0", "0"));
 
-        Staging.recover(dataset);
+        // what the service does at start-up, before any job on the dataset
+        List<LeftoverRecovery> report = new Engine(EngineOptions.defaults(data, backups)).recoverLeftovers();
         boolean swapBegun = haltAt.equals("OLD_CONTENT_MOVED") || haltAt.equals("SWAPPED");
+        assertEquals(1, report.size(), report.toString());
+        assertEquals(LeftoverRecovery.Outcome.RECOVERED, report.get(0).outcome(), report.toString());
+        assertEquals(swapBegun ? 1 : 0, report.get(0).swapsCompleted(), report.toString());
+        assertEquals(swapBegun ? 0 : 1, report.get(0).stagingRemoved(), report.toString());
+        assertEquals(List.of(), report.get(0).notes());
+        assertFalse(Files.exists(backups.resolve(".aiod-backup/staging/x")), "staging record left after recovery");
         // the dataset directory's own mtime changes with every entry moved in or out; its content is what counts
         TreeSnapshot after = TreeSnapshot.of(dataset).ignoringDirectoryMtimes();
         after.assertSameAs(swapBegun ? level0.ignoringDirectoryMtimes() : current.ignoringDirectoryMtimes(),
@@ -107,6 +115,74 @@ class CrashTest {
             assertTrue(entries.noneMatch(p -> p.getFileName().toString().startsWith(".aiod-")),
                     "working directories left in the dataset after recovery");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DIRECTORIES_WRITTEN", "FILES_WRITTEN", "ARCHIVE_SYNCED"})
+    void temporaryFilesOfAKilledBackupAreRemovedAtStartUp(String haltAt) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path backups = tmp.resolve("backups");
+        createTree(data.resolve("x"));
+        Trees.write(data.resolve("quiet/file.txt"), "a dataset without leftovers");
+        Engine engine = new Engine(EngineOptions.defaults(data, backups));
+        engine.backup("quiet");
+        assertEquals(CrashingRunMain.HALTED, runChild(data, backups, "backup", haltAt));
+        Path tmpDir = backups.resolve(".aiod-backup/tmp/x");
+        long leftovers;
+        try (Stream<Path> entries = Files.list(tmpDir)) {
+            leftovers = entries.count();
+        }
+        assertTrue(leftovers >= 2, "the archive and snapshot being written: " + leftovers);
+
+        List<LeftoverRecovery> report = engine.recoverLeftovers();
+
+        assertEquals(List.of(new LeftoverRecovery("x", LeftoverRecovery.Outcome.RECOVERED, leftovers, 0, 0,
+                List.of())), report);
+        try (Stream<Path> entries = Files.list(tmpDir)) {
+            assertEquals(List.of(), entries.toList());
+        }
+        assertEquals(List.of(), engine.recoverLeftovers(), "nothing left the second time");
+    }
+
+    @org.junit.jupiter.api.Test
+    void datasetWhoseLockIsHeldIsSkippedAndSaysSo() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path backups = tmp.resolve("backups");
+        createTree(data.resolve("x"));
+        assertEquals(CrashingRunMain.HALTED, runChild(data, backups, "backup", "FILES_WRITTEN"));
+        Engine engine = new Engine(EngineOptions.defaults(data, backups));
+        List<String> leftovers;
+        try (Stream<Path> entries = Files.list(backups.resolve(".aiod-backup/tmp/x"))) {
+            leftovers = entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        Thread holder = null;
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        holder = new Thread(() -> {
+            try (DatasetLock lock = DatasetLock.acquire(backups.resolve(".aiod-backup/locks/x.lock"), "x",
+                    java.time.Duration.ofSeconds(10))) {
+                locked.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        try {
+            locked.await();
+            List<LeftoverRecovery> report = engine.recoverLeftovers();
+            assertEquals(1, report.size(), report.toString());
+            assertEquals(LeftoverRecovery.Outcome.SKIPPED_LOCKED, report.get(0).outcome());
+            assertTrue(report.get(0).notes().get(0).contains("lock"), report.toString());
+            try (Stream<Path> entries = Files.list(backups.resolve(".aiod-backup/tmp/x"))) {
+                assertEquals(leftovers, entries.map(p -> p.getFileName().toString()).sorted().toList(),
+                        "a locked dataset's files are not touched");
+            }
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertEquals(LeftoverRecovery.Outcome.RECOVERED, engine.recoverLeftovers().get(0).outcome());
     }
 
     private static void createTree(Path dataset) throws IOException {
@@ -120,7 +196,7 @@ class CrashTest {
         Trees.symlink(dataset.resolve("link"), "top.txt");
     }
 
-    private static int runChild(Path data, Path backups, String... args) throws Exception {
+    static int runChild(Path data, Path backups, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), CrashingRunMain.class.getName(), data.toString(),
                 backups.toString()));
