@@ -367,8 +367,8 @@ final class TarInput implements Closeable {
             }
             count += n;
             if (counting.headerBytes(count) > ArchiveLimits.SPARSE_MAP) {
-                throw new IOException("more than " + ArchiveLimits.mib(ArchiveLimits.SPARSE_MAP)
-                        + " of headers and sparse map before one member");
+                throw new IOException("the headers and sparse map before one member exceed the limit of "
+                        + ArchiveLimits.mib(ArchiveLimits.SPARSE_MAP));
             }
         }
     }
