@@ -348,7 +348,8 @@ public final class Engine {
             }
             root = restorer.finishDirectories();
             listener.phase(Phase.STAGED);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError, StackOverflowError): the staging directory must not outlive the run
             try {
                 FileOps.deleteRecursively(staging);
             } catch (IOException suppressed) {
