@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /**
  * Reads tar members, including GNU dumpdir listings, from a decompressed stream. commons-compress reports a
@@ -138,6 +139,8 @@ final class TarInput implements Closeable {
      * sparse map) is counted by {@link CountingInput}.
      */
     private static final class BoundedTarInputStream extends TarArchiveInputStream {
+        /** Offset of the real size of an old GNU sparse member in its header. */
+        private static final int REAL_SIZE = 483;
         private final CountingInput raw;
         private boolean readingHeaders;
         private TarArchiveEntry lastExtension;
@@ -206,6 +209,41 @@ final class TarInput implements Closeable {
                 }
             }
             return n;
+        }
+
+        /**
+         * GNU tar writes the real size of an old GNU sparse member of 8 GiB or more in base-256, which
+         * commons-compress 1.28 cannot parse in that field (it can in the size field): such a header is rewritten
+         * with the size in twelve octal digits, the form commons-compress accepts there, up to 64 GiB.
+         */
+        @Override
+        protected byte[] readRecord() throws IOException {
+            byte[] record = super.readRecord();
+            if (record != null && record[156] == TarConstants.LF_GNUTYPE_SPARSE
+                    && (record[REAL_SIZE] & 0x80) != 0 && isOldGnu(record)) {
+                boolean checksumWasRight = TarUtils.verifyCheckSum(record);
+                long realSize = TarUtils.parseOctalOrBinary(record, REAL_SIZE, 12);
+                if (realSize < 0 || realSize >= 1L << 36) {
+                    throw new IOException("sparse member of " + realSize + " bytes: at most 64 GiB is supported");
+                }
+                byte[] octal = String.format("%012o", realSize).getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(octal, 0, record, REAL_SIZE, 12);
+                if (checksumWasRight) {
+                    java.util.Arrays.fill(record, 148, 156, (byte) ' ');
+                    long sum = 0;
+                    for (byte b : record) {
+                        sum += b & 0xff;
+                    }
+                    byte[] checksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(checksum, 0, record, 148, 8);
+                }
+            }
+            return record;
+        }
+
+        private static boolean isOldGnu(byte[] record) {
+            return record[257] == 'u' && record[258] == 's' && record[259] == 't' && record[260] == 'a'
+                    && record[261] == 'r' && record[262] == ' ' && record[263] == ' ' && record[264] == 0;
         }
 
         private static boolean isExtension(TarArchiveEntry entry) {
