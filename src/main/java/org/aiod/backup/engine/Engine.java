@@ -474,7 +474,8 @@ public final class Engine {
             }
             root = restorer.finishDirectories();
             listener.phase(Phase.STAGED);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError, StackOverflowError): the staging directory must not outlive the run
             try {
                 stagings.discard(staging);
             } catch (IOException suppressed) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveStructSparse;
 
 /**
  * Applies levels, in order, to a staging directory with GNU tar's incremental semantics: at each {@code D} member
@@ -277,7 +278,9 @@ final class Restorer {
             writers.submit(() -> {
                 try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                    channel.write(java.nio.ByteBuffer.wrap(data));
+                    HoleWriter out = new HoleWriter(channel);
+                    out.write(data, 0, data.length);
+                    out.finish();
                 } catch (FileAlreadyExistsException e) {
                     throw new BackupException.CorruptArchive(archive + " holds member " + entry.getName()
                             + " twice", e);
@@ -304,31 +307,94 @@ final class Restorer {
             created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
         }
-        try (FileChannel channel = created; OutputStream out = Channels.newOutputStream(channel)) {
-            long copied = 0;
-            while (true) {
-                int n;
-                try {
-                    n = content.read(buffer);
-                } catch (IOException | RuntimeException e) {
-                    throw corrupt(archive, e);
+        try (FileChannel channel = created) {
+            HoleWriter out = new HoleWriter(channel);
+            List<TarArchiveStructSparse> regions = entry.isSparse() ? sparseMap(archive, entry) : List.of();
+            if (regions.isEmpty()) {
+                copy(archive, entry, content, out, Long.MAX_VALUE);
+            } else {
+                // the data regions only: the holes between them are skipped, never produced as zeros
+                for (TarArchiveStructSparse region : regions) {
+                    long hole = region.getOffset() - out.position();
+                    skip(archive, entry, content, hole);
+                    out.skip(hole);
+                    if (copy(archive, entry, content, out, region.getNumbytes()) != region.getNumbytes()) {
+                        throw corrupt(archive, new IOException("sparse member " + entry.getName()
+                                + " ends inside its data region at offset " + region.getOffset()));
+                    }
                 }
-                if (n < 0) {
-                    break;
-                }
-                out.write(buffer, 0, n);
-                copied += n;
+                out.skip(size - out.position());
             }
-            if (copied != size) {
-                throw corrupt(archive, new IOException("member " + entry.getName() + " has " + copied
+            if (out.position() != size) {
+                throw corrupt(archive, new IOException("member " + entry.getName() + " has " + out.position()
                         + " bytes, its header says " + size));
             }
+            out.finish();
         }
         setAttributes(path, entry.getMode(), entry.getLongUserId(), entry.getLongGroupId(), modTimeSeconds(entry),
                 newFileMode);
         files++;
         bytes += size;
         listener.file(rel, size);
+    }
+
+    /** Copies up to {@code limit} bytes of content; returns how many there were. */
+    private long copy(Path archive, TarArchiveEntry entry, InputStream content, HoleWriter out, long limit)
+            throws IOException {
+        long copied = 0;
+        while (copied < limit) {
+            int n;
+            try {
+                // whole buffers, so that blocks of zeros are seen aligned
+                n = content.readNBytes(buffer, 0, (int) Math.min(buffer.length, limit - copied));
+            } catch (IOException | RuntimeException e) {
+                throw corrupt(archive, e);
+            }
+            if (n == 0) {
+                break;
+            }
+            out.write(buffer, 0, n);
+            copied += n;
+        }
+        return copied;
+    }
+
+    private void skip(Path archive, TarArchiveEntry entry, InputStream content, long length) throws IOException {
+        long left = length;
+        try {
+            while (left > 0) {
+                long skipped = content.skip(left);
+                if (skipped <= 0) {
+                    break;
+                }
+                left -= skipped;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(archive, e);
+        }
+        if (left > 0) {
+            throw corrupt(archive, new IOException("sparse member " + entry.getName() + " ends inside a hole"));
+        }
+    }
+
+    /** The data regions of a sparse member, in order, checked to lie within its size. */
+    private static List<TarArchiveStructSparse> sparseMap(Path archive, TarArchiveEntry entry) throws IOException {
+        List<TarArchiveStructSparse> regions;
+        try {
+            regions = entry.getOrderedSparseHeaders();
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(archive, e);
+        }
+        long end = 0;
+        for (TarArchiveStructSparse region : regions) {
+            if (region.getOffset() < end || region.getNumbytes() > entry.getRealSize() - region.getOffset()) {
+                throw corrupt(archive, new IOException("sparse member " + entry.getName() + " has a data region ("
+                        + region.getOffset() + ", " + region.getNumbytes() + " bytes) outside its size "
+                        + entry.getRealSize() + " or out of order"));
+            }
+            end = region.getOffset() + region.getNumbytes();
+        }
+        return regions;
     }
 
     private byte[] readMember(Path archive, TarArchiveEntry entry, InputStream content, int size) throws IOException {

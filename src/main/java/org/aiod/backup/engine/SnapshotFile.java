@@ -136,6 +136,10 @@ final class SnapshotFile {
                 }
                 boolean found = end < limit;
                 int count = (found ? end + 1 : end) - position;
+                if (fieldLength + count > ArchiveLimits.LISTING) {
+                    throw new IOException(file + ": a listing longer than the limit of "
+                            + ArchiveLimits.mib(ArchiveLimits.LISTING));
+                }
                 if (fieldLength + count > field.length) {
                     field = java.util.Arrays.copyOf(field, Math.max(field.length * 2, fieldLength + count));
                 }
@@ -148,7 +152,11 @@ final class SnapshotFile {
             }
         }
 
-        private void append(int b) {
+        private void append(int b) throws IOException {
+            if (fieldLength == ArchiveLimits.NAME) {
+                throw new IOException(file + ": a field longer than the limit of "
+                        + ArchiveLimits.mib(ArchiveLimits.NAME));
+            }
             if (fieldLength == field.length) {
                 field = java.util.Arrays.copyOf(field, field.length * 2);
             }

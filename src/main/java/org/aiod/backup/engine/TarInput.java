@@ -2,6 +2,7 @@ package org.aiod.backup.engine;
 
 import java.io.Closeable;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,12 +10,18 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /**
  * Reads tar members, including GNU dumpdir listings, from a decompressed stream. commons-compress reports a
  * {@code D} member whose name ends in '/' as a directory and then never consumes its data; this reader takes the
  * listing from the underlying stream itself, record-aligned, which is where commons-compress will look for the next
  * header. The PAX form ({@code GNU.dumpdir} record on a directory) is read too.
+ *
+ * <p>commons-compress reads long names, PAX headers and sparse maps into memory whatever size their headers
+ * claim. This reader checks each claimed size against {@link ArchiveLimits} before commons-compress reads a byte of
+ * it, and counts what is read between one member's data and the next member's, so that no archive can make it
+ * allocate more than those limits.
  */
 final class TarInput implements Closeable {
 
@@ -38,17 +45,17 @@ final class TarInput implements Closeable {
 
     private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
 
-    private final InputStream raw;
-    private final TarArchiveInputStream tar;
+    private final CountingInput raw;
+    private final BoundedTarInputStream tar;
 
     TarInput(InputStream decompressed) {
-        this.raw = decompressed;
-        this.tar = new TarArchiveInputStream(decompressed, StandardCharsets.UTF_8.name());
+        this.raw = new CountingInput(decompressed);
+        this.tar = new BoundedTarInputStream(raw);
     }
 
     /** The next member, or {@code null} after the last. */
     Member next() throws IOException {
-        TarArchiveEntry entry = tar.getNextEntry();
+        TarArchiveEntry entry = tar.nextEntry();
         if (entry == null) {
             return null;
         }
@@ -84,23 +91,29 @@ final class TarInput implements Closeable {
         return flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM;
     }
 
+    /**
+     * The listing of a {@code D} member, read into an array two bytes longer than the listing: those two NULs end
+     * it for writers that omit the empty entry, and a listing is read up to its empty entry, never to its length.
+     */
     private byte[] readDumpDir(TarArchiveEntry entry) throws IOException {
         long size = entry.getSize();
-        if (size > Integer.MAX_VALUE - RECORD) {
-            throw new IOException("listing of " + entry.getName() + " claims " + size + " bytes");
+        if (size > ArchiveLimits.LISTING) {
+            throw new IOException("the listing of " + entry.getName() + " claims " + size
+                    + " bytes, more than the limit of " + ArchiveLimits.mib(ArchiveLimits.LISTING));
         }
-        if (!entry.isDirectory()) {
-            // commons-compress exposes the data of a D member whose name lacks the trailing '/'
-            return withTerminator(tar.readAllBytes());
-        }
-        int padded = (int) ((size + RECORD - 1) / RECORD * RECORD);
-        byte[] data = raw.readNBytes(padded);
-        if (data.length < padded) {
+        byte[] listing = new byte[(int) size + 2];
+        // commons-compress exposes the data of a D member whose name lacks the trailing '/'
+        InputStream data = entry.isDirectory() ? raw : tar;
+        if (data.readNBytes(listing, 0, (int) size) < size) {
             throw new EOFException("archive ends inside the listing of " + entry.getName());
         }
-        byte[] listing = new byte[(int) size];
-        System.arraycopy(data, 0, listing, 0, (int) size);
-        return withTerminator(listing);
+        if (entry.isDirectory()) {
+            long padding = (RECORD - size % RECORD) % RECORD;
+            if (raw.skipFully(padding) < padding) {
+                throw new EOFException("archive ends inside the listing of " + entry.getName());
+            }
+        }
+        return listing;
     }
 
     /** Listings always end with an empty entry; tolerate writers that omit it. */
@@ -117,5 +130,284 @@ final class TarInput implements Closeable {
     @Override
     public void close() throws IOException {
         tar.close();
+    }
+
+    /**
+     * commons-compress's tar reader, watched while it reads the headers before a member: what it reads of a long
+     * name or PAX header goes through {@link #read(byte[], int, int)}, where the size the header claims is checked
+     * first; what it reads from the underlying stream itself (headers, old GNU sparse extension headers, a PAX 1.0
+     * sparse map) is counted by {@link CountingInput}.
+     */
+    private static final class BoundedTarInputStream extends TarArchiveInputStream {
+        /** Offset of the real size of an old GNU sparse member in its header. */
+        private static final int REAL_SIZE = 483;
+        private final CountingInput raw;
+        private boolean readingHeaders;
+        private TarArchiveEntry lastExtension;
+        private int extensions;
+        private long extensionBytes;
+        private PaxRecords paxRecords = new PaxRecords();
+
+        BoundedTarInputStream(CountingInput raw) {
+            super(raw, StandardCharsets.UTF_8.name());
+            this.raw = raw;
+        }
+
+        TarArchiveEntry nextEntry() throws IOException {
+            // the rest of the current member first, so that what is counted below is headers only (skip passes
+            // over the holes of a sparse member without producing them)
+            while (getCurrentEntry() != null && skip(Long.MAX_VALUE) > 0) {
+                // skipped
+            }
+            readingHeaders = true;
+            lastExtension = null;
+            extensions = 0;
+            extensionBytes = 0;
+            raw.startCounting(this);
+            try {
+                return getNextEntry();
+            } finally {
+                readingHeaders = false;
+                raw.stopCounting();
+            }
+        }
+
+        /** Bytes read from the underlying stream since the headers began that are not long names or PAX data. */
+        long headerBytes(long rawBytes) {
+            return rawBytes - extensionBytes;
+        }
+
+        @Override
+        public int read(byte[] buf, int offset, int length) throws IOException {
+            if (!readingHeaders) {
+                return super.read(buf, offset, length);
+            }
+            TarArchiveEntry entry = getCurrentEntry();
+            if (!isExtension(entry)) {
+                // what is left of the previous member, skipped by commons-compress (already skipped: nothing)
+                return super.read(buf, offset, length);
+            }
+            if (entry != lastExtension) {
+                lastExtension = entry;
+                if (++extensions > ArchiveLimits.EXTENSION_HEADERS) {
+                    throw new IOException("more than " + ArchiveLimits.EXTENSION_HEADERS
+                            + " extension headers (long names, PAX headers) before one member");
+                }
+                long limit = entry.isGNULongNameEntry() || entry.isGNULongLinkEntry() ? ArchiveLimits.NAME
+                        : ArchiveLimits.PAX_HEADER;
+                if (entry.getSize() > limit) {
+                    throw new IOException("a " + describe(entry) + " header claims " + entry.getSize()
+                            + " bytes, more than the limit of " + ArchiveLimits.mib(limit));
+                }
+                paxRecords = new PaxRecords();
+            }
+            int n = super.read(buf, offset, length);
+            if (n > 0) {
+                extensionBytes += n;
+                if (entry.isPaxHeader() || entry.isGlobalPaxHeader()) {
+                    paxRecords.check(buf, offset, n);
+                }
+            }
+            return n;
+        }
+
+        /**
+         * GNU tar writes the real size of an old GNU sparse member of 8 GiB or more in base-256, which
+         * commons-compress 1.28 cannot parse in that field (it can in the size field): such a header is rewritten
+         * with the size in twelve octal digits, the form commons-compress accepts there, up to 64 GiB.
+         */
+        @Override
+        protected byte[] readRecord() throws IOException {
+            byte[] record = super.readRecord();
+            if (record != null && record[156] == TarConstants.LF_GNUTYPE_SPARSE
+                    && (record[REAL_SIZE] & 0x80) != 0 && isOldGnu(record)) {
+                boolean checksumWasRight = TarUtils.verifyCheckSum(record);
+                long realSize = TarUtils.parseOctalOrBinary(record, REAL_SIZE, 12);
+                if (realSize < 0 || realSize >= 1L << 36) {
+                    throw new IOException("sparse member of " + realSize + " bytes: at most 64 GiB is supported");
+                }
+                byte[] octal = String.format("%012o", realSize).getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(octal, 0, record, REAL_SIZE, 12);
+                if (checksumWasRight) {
+                    java.util.Arrays.fill(record, 148, 156, (byte) ' ');
+                    long sum = 0;
+                    for (byte b : record) {
+                        sum += b & 0xff;
+                    }
+                    byte[] checksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(checksum, 0, record, 148, 8);
+                }
+            }
+            return record;
+        }
+
+        private static boolean isOldGnu(byte[] record) {
+            return record[257] == 'u' && record[258] == 's' && record[259] == 't' && record[260] == 'a'
+                    && record[261] == 'r' && record[262] == ' ' && record[263] == ' ' && record[264] == 0;
+        }
+
+        private static boolean isExtension(TarArchiveEntry entry) {
+            return entry != null && (entry.isGNULongNameEntry() || entry.isGNULongLinkEntry()
+                    || entry.isPaxHeader() || entry.isGlobalPaxHeader());
+        }
+
+        private static String describe(TarArchiveEntry entry) {
+            if (entry.isGNULongNameEntry()) {
+                return "GNU long name (L)";
+            }
+            if (entry.isGNULongLinkEntry()) {
+                return "GNU long link (K)";
+            }
+            if (entry.isGlobalPaxHeader()) {
+                return "PAX global (g)";
+            }
+            return "PAX extended (x)";
+        }
+    }
+
+    /**
+     * Follows the records of a PAX header ({@code "<length> <keyword>=<value>\n"}) as commons-compress reads them:
+     * it reads the length and keyword a byte at a time and then the value at once, so the value's length is checked
+     * here, against the limit for its keyword, before it is read.
+     */
+    private static final class PaxRecords {
+        private static final int LENGTH = 0;
+        private static final int KEYWORD = 1;
+        private static final int VALUE = 2;
+        private int state = LENGTH;
+        private long length;
+        private long consumed;
+        private final StringBuilder keyword = new StringBuilder();
+        private long valueLeft;
+        private long sparseRegions;
+
+        void check(byte[] buf, int offset, int n) throws IOException {
+            for (int i = offset; i < offset + n; i++) {
+                if (state == VALUE) {
+                    int take = (int) Math.min(valueLeft, offset + n - i);
+                    valueLeft -= take;
+                    i += take - 1;
+                    if (valueLeft == 0) {
+                        state = LENGTH;
+                        length = 0;
+                        consumed = 0;
+                    }
+                    continue;
+                }
+                byte b = buf[i];
+                consumed++;
+                if (state == LENGTH) {
+                    if (b >= '0' && b <= '9' && length <= ArchiveLimits.PAX_HEADER) {
+                        length = length * 10 + (b - '0');
+                    } else if (b == ' ') {
+                        state = KEYWORD;
+                        keyword.setLength(0);
+                    } else {
+                        // commons-compress refuses the header or ends it here
+                        length = 0;
+                        consumed = 0;
+                    }
+                } else if (b == '=') {
+                    valueStarts(keyword.toString(), length - consumed);
+                } else if (keyword.length() < 256) {
+                    keyword.append((char) (b & 0xff));
+                }
+            }
+        }
+
+        private void valueStarts(String key, long valueLength) throws IOException {
+            long limit = switch (key) {
+                case "GNU.dumpdir" -> ArchiveLimits.LISTING;
+                case "GNU.sparse.map" -> ArchiveLimits.SPARSE_MAP;
+                default -> ArchiveLimits.NAME;
+            };
+            if (valueLength > limit) {
+                throw new IOException("PAX record " + key + " claims " + valueLength
+                        + " bytes, more than the limit of " + ArchiveLimits.mib(limit));
+            }
+            if (key.equals("GNU.sparse.offset") && ++sparseRegions > ArchiveLimits.SPARSE_REGIONS) {
+                throw new IOException("PAX sparse map with more than " + ArchiveLimits.SPARSE_REGIONS + " regions");
+            }
+            state = valueLength > 0 ? VALUE : LENGTH;
+            valueLeft = valueLength;
+            if (state == LENGTH) {
+                length = 0;
+                consumed = 0;
+            }
+        }
+    }
+
+    /**
+     * The decompressed stream, counting while headers are read: the headers, sparse extension headers and sparse
+     * map of one member may not exceed {@link ArchiveLimits#SPARSE_MAP} beside its long names and PAX headers.
+     */
+    private static final class CountingInput extends FilterInputStream {
+        private BoundedTarInputStream counting;
+        private long count;
+
+        CountingInput(InputStream in) {
+            super(in);
+        }
+
+        void startCounting(BoundedTarInputStream tar) {
+            counting = tar;
+            count = 0;
+        }
+
+        void stopCounting() {
+            counting = null;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            counted(skipped);
+            return skipped;
+        }
+
+        /** Skips {@code n} bytes; fewer only at the end of the stream. */
+        long skipFully(long n) throws IOException {
+            long left = n;
+            while (left > 0) {
+                long skipped = skip(left);
+                if (skipped <= 0) {
+                    if (read() < 0) {
+                        break;
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+            return n - left;
+        }
+
+        private void counted(long n) throws IOException {
+            if (counting == null) {
+                return;
+            }
+            count += n;
+            if (counting.headerBytes(count) > ArchiveLimits.SPARSE_MAP) {
+                throw new IOException("the headers and sparse map before one member exceed the limit of "
+                        + ArchiveLimits.mib(ArchiveLimits.SPARSE_MAP));
+            }
+        }
     }
 }
