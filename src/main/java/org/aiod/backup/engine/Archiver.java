@@ -115,7 +115,7 @@ final class Archiver {
 
     /** Reads one directory: safe on any thread, touches no state of the run. */
     private Scan scan(String rel) throws IOException {
-        Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+        Path dir = rel.isEmpty() ? datasetDir : Names.resolve(datasetDir, rel);
         FileStat stat;
         try {
             stat = FileStat.of(dir);
@@ -129,7 +129,8 @@ final class Archiver {
         List<FileStat> stats = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
+                // the name's exact bytes, which need not be UTF-8 (see Names)
+                String name = Names.fileName(entry);
                 try {
                     stats.add(FileStat.of(entry));
                     names.add(name);
@@ -143,17 +144,18 @@ final class Archiver {
 
     private void writeDirectory(TarOutput tar, SnapshotFile.Writer snapshot, String rel, Scan scan,
             Deque<String> pending) throws IOException {
-        Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+        Path dir = rel.isEmpty() ? datasetDir : Names.resolve(datasetDir, rel);
         FileStat stat = scan.stat();
         if (stat == null) {
             if (rel.isEmpty()) {
                 throw new NoSuchFileException(dir.toString());
             }
-            warn(rel + ": directory removed before we read it");
+            warn(Names.shown(rel) + ": directory removed before we read it");
             return;
         }
         if (!stat.isDirectory()) {
-            warn(rel + ": directory replaced by another kind of file while being read; not in this level");
+            warn(Names.shown(rel)
+                    + ": directory replaced by another kind of file while being read; not in this level");
             return;
         }
         String snapshotName = snapshotName(rel);
@@ -175,10 +177,10 @@ final class Archiver {
                 boolean unchanged = judged && namesBefore.contains(name) && child.unchangedSince(previous.time());
                 items.add(new Listing.Item(unchanged ? Listing.UNCHANGED : Listing.IN_ARCHIVE, name));
             } else {
-                warn(join(rel, name) + ": socket, FIFO or device file skipped");
+                warn(Names.shown(join(rel, name)) + ": socket, FIFO or device file skipped");
             }
         }
-        items.sort((a, b) -> Listing.compareCodePoints(a.name(), b.name()));
+        items.sort((a, b) -> Listing.NAME_ORDER.compare(a.name(), b.name()));
         if (before != null) {
             Set<String> namesNow = new java.util.HashSet<>();
             items.forEach(item -> namesNow.add(item.name()));
@@ -219,9 +221,9 @@ final class Archiver {
         try {
             while ((record = snapshot.next()) != null) {
                 String rel = record.name().equals(prefix) ? "" : record.name().substring(prefix.length() + 1);
-                Path dir = rel.isEmpty() ? datasetDir : datasetDir.resolve(rel);
+                Path dir = rel.isEmpty() ? datasetDir : Names.resolve(datasetDir, rel);
                 for (String name : Listing.namesCoded(record.listing(), Listing.IN_ARCHIVE)) {
-                    Path path = dir.resolve(name);
+                    Path path = Names.resolve(dir, name);
                     String fileRel = join(rel, name);
                     ahead.add(SCANNERS.submit(() -> prepare(path, fileRel)));
                     if (ahead.size() >= FILES_AHEAD) {
@@ -243,7 +245,7 @@ final class Archiver {
         try {
             stat = FileStat.of(path);
             if (stat.isSymlink()) {
-                return new Prepared(path, rel, stat, Files.readSymbolicLink(path).toString(), null, false);
+                return new Prepared(path, rel, stat, Names.pathName(Files.readSymbolicLink(path)), null, false);
             }
             if (!stat.isRegular() || stat.size() > SMALL_FILE || stat.links() > 1) {
                 return new Prepared(path, rel, stat, null, null, false);
@@ -280,21 +282,22 @@ final class Archiver {
 
     private void writeEntry(TarOutput tar, Prepared file) throws IOException {
         String rel = file.rel();
+        String shown = Names.shown(rel);
         Path path = file.path();
         FileStat stat = file.stat();
         if (file.vanished()) {
-            warn(rel + ": file removed before we read it");
+            warn(shown + ": file removed before we read it");
             return;
         }
         String member = memberName(rel);
         if (stat.isSymlink()) {
             tar.symlink(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), file.linkTarget());
             files++;
-            listener.file(rel, 0);
+            listener.file(shown, 0);
             return;
         }
         if (!stat.isRegular()) {
-            warn(rel + ": changed type while being backed up; not in this level");
+            warn(shown + ": changed type while being backed up; not in this level");
             return;
         }
         String inodeKey = null;
@@ -304,7 +307,7 @@ final class Archiver {
             if (first != null) {
                 tar.hardLink(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), first);
                 files++;
-                listener.file(rel, 0);
+                listener.file(shown, 0);
                 return;
             }
         }
@@ -315,7 +318,7 @@ final class Archiver {
             try {
                 content = fileContent.open(path);
             } catch (NoSuchFileException e) {
-                warn(rel + ": file removed before we read it");
+                warn(shown + ": file removed before we read it");
                 return;
             }
         }
@@ -328,22 +331,22 @@ final class Archiver {
         }
         files++;
         bytes += stat.size();
-        listener.file(rel, stat.size());
+        listener.file(shown, stat.size());
         if (result > 0) {
-            warn(rel + ": file changed as we read it (shrank by " + result + " bytes; padded with zeros)");
+            warn(shown + ": file changed as we read it (shrank by " + result + " bytes; padded with zeros)");
         } else if (result < 0) {
-            warn(rel + ": file changed as we read it (grew; only the first " + stat.size() + " bytes archived)");
+            warn(shown + ": file changed as we read it (grew; only the first " + stat.size() + " bytes archived)");
         } else if (file.content() != null) {
             if (file.changedWhileRead()) {
-                warn(rel + ": file changed as we read it");
+                warn(shown + ": file changed as we read it");
             }
         } else {
             try {
                 if (!FileStat.of(path).mtime().equals(stat.mtime())) {
-                    warn(rel + ": file changed as we read it");
+                    warn(shown + ": file changed as we read it");
                 }
             } catch (NoSuchFileException e) {
-                warn(rel + ": file removed while we read it");
+                warn(shown + ": file removed while we read it");
             }
         }
     }

@@ -1,7 +1,6 @@
 package org.aiod.backup.engine;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -21,8 +20,8 @@ final class Listing {
     /** The entry is a sub-directory, with a {@code D} member of its own. */
     static final byte DIRECTORY = 'D';
 
-    /** Orders names as GNU tar does (bytewise on UTF-8, which is code point order). */
-    static final Comparator<String> NAME_ORDER = Listing::compareCodePoints;
+    /** Orders names as GNU tar does: bytewise (see {@link Names#compare}). */
+    static final Comparator<String> NAME_ORDER = Names::compare;
 
     record Item(byte code, String name) {
     }
@@ -34,7 +33,7 @@ final class Listing {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * sortedItems.size() + 1);
         for (Item item : sortedItems) {
             out.write(item.code());
-            out.writeBytes(item.name().getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(Names.encode(item.name()));
             out.write(0);
         }
         out.write(0);
@@ -53,7 +52,7 @@ final class Listing {
             while (end < data.length && data[end] != 0) {
                 end++;
             }
-            items.add(new Item(data[i], new String(data, i + 1, end - i - 1, StandardCharsets.UTF_8)));
+            items.add(new Item(data[i], Names.decode(data, i + 1, end - i - 1)));
             i = end + 1;
         }
         return items;
@@ -76,7 +75,7 @@ final class Listing {
                 end++;
             }
             if (data[i] == code) {
-                names.add(new String(data, i + 1, end - i - 1, StandardCharsets.UTF_8));
+                names.add(Names.decode(data, i + 1, end - i - 1));
             }
             i = end + 1;
         }
@@ -95,20 +94,5 @@ final class Listing {
 
     static boolean isEntryCode(byte code) {
         return code == IN_ARCHIVE || code == UNCHANGED || code == DIRECTORY;
-    }
-
-    static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

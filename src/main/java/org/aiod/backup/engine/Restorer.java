@@ -200,7 +200,7 @@ final class Restorer {
                 root = d;
                 continue;
             }
-            Path dir = staging.resolve(d.rel());
+            Path dir = Names.resolve(staging, d.rel());
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 setAttributes(dir, d.mode(), d.uid(), d.gid(), d.mtimeSeconds(), newDirectoryMode);
             }
@@ -215,12 +215,12 @@ final class Restorer {
 
     private void apply(Path archive, TarInput.Member member, TarInput tar) throws IOException {
         TarArchiveEntry entry = member.entry();
-        String rel = relativePath(entry.getName(), entry.getName());
+        String rel = relativePath(member.name(), member.name());
         if (rel.isEmpty() && member.kind() != TarInput.Kind.DUMPDIR && member.kind() != TarInput.Kind.DIRECTORY) {
-            throw new BackupException.UnsafeMember("member '" + entry.getName()
+            throw new BackupException.UnsafeMember("member '" + Names.shown(member.name())
                     + "' would replace the dataset directory with something that is not a directory");
         }
-        currentMember = entry.getName();
+        currentMember = member.name();
         switch (member.kind()) {
             case DUMPDIR -> {
                 Path dir = directory(rel);
@@ -236,27 +236,27 @@ final class Restorer {
             case FILE -> extractFile(archive, rel, entry, tar.content());
             case SYMLINK -> {
                 Path path = replaceable(rel);
-                Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+                Files.createSymbolicLink(path, Names.path(member.linkName()));
                 safeParent = null; // a symlink may now stand where a directory was expected
                 setAttributes(path, entry.getMode(), entry.getLongUserId(), entry.getLongGroupId(),
                         modTimeSeconds(entry), KEEP_MODE);
                 files++;
-                listener.file(rel, 0);
+                listener.file(Names.shown(rel), 0);
             }
             case HARDLINK -> {
-                String targetRel = relativePath(entry.getLinkName(), entry.getName());
-                Path target = staging.resolve(targetRel);
+                String targetRel = relativePath(member.linkName(), member.name());
+                Path target = Names.resolve(staging, targetRel);
                 checkParent(targetRel);
                 if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new BackupException.UnsafeMember("member '" + entry.getName() + "' links to '"
-                            + entry.getLinkName() + "', which is not a regular file extracted before it");
+                    throw new BackupException.UnsafeMember("member '" + Names.shown(member.name()) + "' links to '"
+                            + Names.shown(member.linkName()) + "', which is not a regular file extracted before it");
                 }
                 Path path = replaceable(rel);
                 Files.createLink(path, target);
                 files++;
-                listener.file(rel, 0);
+                listener.file(Names.shown(rel), 0);
             }
-            case OTHER -> warn(entry.getName() + ": special file (type '" + (char) entry.getLinkFlag()
+            case OTHER -> warn(Names.shown(member.name()) + ": special file (type '" + (char) entry.getLinkFlag()
                     + "') not restored");
         }
     }
@@ -264,7 +264,8 @@ final class Restorer {
     private void extractFile(Path archive, String rel, TarArchiveEntry entry, InputStream content)
             throws IOException {
         checkParent(rel);
-        Path path = staging.resolve(rel);
+        Path path = Names.resolve(staging, rel);
+        String shownName = Names.shown(currentMember);
         long size = entry.isSparse() ? entry.getRealSize() : entry.getSize();
         if (firstArchive && writers.takes(size)) {
             // level 0 into an empty staging directory: nothing can stand in the way, so the file can be written
@@ -282,7 +283,7 @@ final class Restorer {
                     out.write(data, 0, data.length);
                     out.finish();
                 } catch (FileAlreadyExistsException e) {
-                    throw new BackupException.CorruptArchive(archive + " holds member " + entry.getName()
+                    throw new BackupException.CorruptArchive(archive + " holds member " + shownName
                             + " twice", e);
                 }
                 setAttributes(target, mode, uid, gid, mtime, newFileMode);
@@ -290,7 +291,7 @@ final class Restorer {
             });
             files++;
             bytes += size;
-            listener.file(rel, size);
+            listener.file(Names.shown(rel), size);
             return;
         }
         FileChannel created;
@@ -301,7 +302,7 @@ final class Restorer {
         } catch (FileAlreadyExistsException e) {
             if (firstArchive) {
                 // the staging directory started empty: the archive names this file twice
-                throw new BackupException.CorruptArchive(archive + " holds member " + entry.getName() + " twice", e);
+                throw new BackupException.CorruptArchive(archive + " holds member " + shownName + " twice", e);
             }
             path = replaceable(rel);
             created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -319,14 +320,14 @@ final class Restorer {
                     skip(archive, entry, content, hole);
                     out.skip(hole);
                     if (copy(archive, entry, content, out, region.getNumbytes()) != region.getNumbytes()) {
-                        throw corrupt(archive, new IOException("sparse member " + entry.getName()
+                        throw corrupt(archive, new IOException("sparse member " + Names.shown(Names.fromLatin1(entry.getName()))
                                 + " ends inside its data region at offset " + region.getOffset()));
                     }
                 }
                 out.skip(size - out.position());
             }
             if (out.position() != size) {
-                throw corrupt(archive, new IOException("member " + entry.getName() + " has " + out.position()
+                throw corrupt(archive, new IOException("member " + shownName + " has " + out.position()
                         + " bytes, its header says " + size));
             }
             out.finish();
@@ -335,7 +336,7 @@ final class Restorer {
                 newFileMode);
         files++;
         bytes += size;
-        listener.file(rel, size);
+        listener.file(Names.shown(rel), size);
     }
 
     /** Copies up to {@code limit} bytes of content; returns how many there were. */
@@ -373,7 +374,7 @@ final class Restorer {
             throw corrupt(archive, e);
         }
         if (left > 0) {
-            throw corrupt(archive, new IOException("sparse member " + entry.getName() + " ends inside a hole"));
+            throw corrupt(archive, new IOException("sparse member " + Names.shown(Names.fromLatin1(entry.getName())) + " ends inside a hole"));
         }
     }
 
@@ -388,7 +389,7 @@ final class Restorer {
         long end = 0;
         for (TarArchiveStructSparse region : regions) {
             if (region.getOffset() < end || region.getNumbytes() > entry.getRealSize() - region.getOffset()) {
-                throw corrupt(archive, new IOException("sparse member " + entry.getName() + " has a data region ("
+                throw corrupt(archive, new IOException("sparse member " + Names.shown(Names.fromLatin1(entry.getName())) + " has a data region ("
                         + region.getOffset() + ", " + region.getNumbytes() + " bytes) outside its size "
                         + entry.getRealSize() + " or out of order"));
             }
@@ -402,7 +403,7 @@ final class Restorer {
         try {
             data = content.readNBytes(size);
             if (data.length != size || content.read() >= 0) {
-                throw new IOException("member " + entry.getName() + " does not have the " + size
+                throw new IOException("member " + Names.shown(currentMember) + " does not have the " + size
                         + " bytes its header says");
             }
         } catch (IOException | RuntimeException e) {
@@ -433,7 +434,7 @@ final class Restorer {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
+                String name = Names.fileName(entry);
                 Byte code = codes.get(name);
                 boolean isDirectory = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
                 if (code == null || code == Listing.DIRECTORY && !isDirectory
@@ -451,13 +452,13 @@ final class Restorer {
         String fromRel = relativePath(from, currentMember);
         String toRel = relativePath(to, currentMember);
         if (fromRel.isEmpty() || toRel.isEmpty()) {
-            throw new BackupException.UnsafeMember("member '" + currentMember + "': rename record '" + from
-                    + "' -> '" + to + "' would move the dataset directory");
+            throw new BackupException.UnsafeMember("member '" + Names.shown(currentMember) + "': rename record '"
+                    + Names.shown(from) + "' -> '" + Names.shown(to) + "' would move the dataset directory");
         }
         checkParent(fromRel);
         checkParent(toRel);
-        Path source = staging.resolve(fromRel);
-        Path target = staging.resolve(toRel);
+        Path source = Names.resolve(staging, fromRel);
+        Path target = Names.resolve(staging, toRel);
         if (Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
             safeParent = null;
@@ -470,7 +471,7 @@ final class Restorer {
             return staging;
         }
         checkParent(rel);
-        Path dir = staging.resolve(rel);
+        Path dir = Names.resolve(staging, rel);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(dir);
@@ -484,7 +485,7 @@ final class Restorer {
     /** The path for a new non-directory member, with whatever stood there removed (links are never followed). */
     private Path replaceable(String rel) throws IOException {
         checkParent(rel);
-        Path path = staging.resolve(rel);
+        Path path = Names.resolve(staging, rel);
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             FileOps.deleteRecursively(path);
             safeParent = null;
@@ -506,11 +507,13 @@ final class Restorer {
             return;
         }
         Path current = staging;
+        int end = 0;
         for (String part : parent.split("/")) {
-            current = current.resolve(part);
+            current = Names.resolve(current, part);
+            end += (end == 0 ? 0 : 1) + part.length();
             if (Files.isSymbolicLink(current)) {
-                throw new BackupException.UnsafeMember("member '" + currentMember
-                        + "' would be written through the symlink '" + staging.relativize(current) + "'");
+                throw new BackupException.UnsafeMember("member '" + Names.shown(currentMember)
+                        + "' would be written through the symlink '" + Names.shown(parent.substring(0, end)) + "'");
             }
             if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
                 if (Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
@@ -527,7 +530,8 @@ final class Restorer {
      * {@code ./<dataset>} or below it, without {@code ..}, never absolute.
      */
     String relativePath(String path, String member) {
-        String what = path.equals(member) ? "member '" + member + "'" : "member '" + member + "' names '" + path + "', which";
+        String what = path.equals(member) ? "member '" + Names.shown(member) + "'"
+                : "member '" + Names.shown(member) + "' names '" + Names.shown(path) + "', which";
         if (path.startsWith("/")) {
             throw new BackupException.UnsafeMember(what + " is an absolute path");
         }

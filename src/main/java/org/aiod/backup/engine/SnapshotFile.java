@@ -88,20 +88,21 @@ final class SnapshotFile {
             long mtimeNanos = Long.parseLong(readField(true));
             long device = Long.parseLong(readField(true));
             long inode = Long.parseLong(readField(true));
-            String name = readField(true);
+            fill(true);
+            String name = Names.decode(field, 0, fieldLength); // bytes, not necessarily UTF-8
             // the listing: entries "<code><name>\0" up to an empty one; kept as bytes, terminator included
             fieldLength = 0;
             while (true) {
                 int start = fieldLength;
                 if (!copyThroughNul()) {
-                    throw new EOFException(file + ": snapshot ends inside the record of " + name);
+                    throw new EOFException(file + ": snapshot ends inside the record of " + Names.shown(name));
                 }
                 if (fieldLength - start == 1) {
                     break; // the empty entry: the listing's end
                 }
             }
             if (read() != 0) {
-                throw new IOException(file + ": missing record terminator after " + name);
+                throw new IOException(file + ": missing record terminator after " + Names.shown(name));
             }
             return new Directory("1".equals(nfs), mtimeSeconds, mtimeNanos, device, inode, name,
                     java.util.Arrays.copyOf(field, fieldLength));
@@ -174,13 +175,18 @@ final class SnapshotFile {
 
         /** A NUL-terminated field; at a clean end of file {@code null} unless {@code required}. */
         private String readField(boolean required) throws IOException {
+            return fill(required) ? new String(field, 0, fieldLength, StandardCharsets.UTF_8) : null;
+        }
+
+        /** Reads a NUL-terminated field into {@code field}; false at a clean end of file. */
+        private boolean fill(boolean required) throws IOException {
             fieldLength = 0;
             int b = read();
             if (b < 0) {
                 if (required) {
                     throw new EOFException(file + ": snapshot file ends in the middle of a record");
                 }
-                return null;
+                return false;
             }
             while (b > 0) {
                 append(b);
@@ -189,7 +195,7 @@ final class SnapshotFile {
             if (b < 0) {
                 throw new EOFException(file + ": snapshot file ends in the middle of a field");
             }
-            return new String(field, 0, fieldLength, StandardCharsets.UTF_8);
+            return true;
         }
 
         @Override
@@ -215,7 +221,9 @@ final class SnapshotFile {
             field(Long.toString(directory.mtimeNanos()));
             field(Long.toString(directory.device()));
             field(Long.toString(directory.inode()));
-            field(directory.name());
+            // the name's exact bytes: a directory name need not be UTF-8
+            out.write(Names.encode(directory.name()));
+            out.write(0);
             // the listing already ends with the empty entry; the record then needs one more NUL
             out.write(directory.listing());
             out.write(0);

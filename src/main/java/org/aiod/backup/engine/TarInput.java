@@ -37,10 +37,11 @@ final class TarInput implements Closeable {
         OTHER
     }
 
-    record Member(Kind kind, TarArchiveEntry entry, byte[] listing) {
-        String name() {
-            return entry.getName();
-        }
+    /**
+     * A member. {@code name} and {@code linkName} are the exact bytes of the archive as {@link Names} carries them
+     * (from the header, a GNU long-name member or a PAX record); {@code linkName} is empty for other kinds.
+     */
+    record Member(Kind kind, TarArchiveEntry entry, String name, String linkName, byte[] listing) {
     }
 
     private static final int RECORD = TarConstants.DEFAULT_RCDSIZE;
@@ -53,33 +54,46 @@ final class TarInput implements Closeable {
         this.tar = new BoundedTarInputStream(raw);
     }
 
+    private final java.util.Map<String, byte[]> paxRecords = new java.util.HashMap<>();
+
+    private String name(TarArchiveEntry entry) {
+        byte[] pax = paxRecords.get("path");
+        return pax != null ? Names.decode(pax) : Names.fromLatin1(entry.getName());
+    }
+
+    private String linkName(TarArchiveEntry entry) {
+        byte[] pax = paxRecords.get("linkpath");
+        return pax != null ? Names.decode(pax) : Names.fromLatin1(entry.getLinkName());
+    }
+
     /** The next member, or {@code null} after the last. */
     Member next() throws IOException {
-        TarArchiveEntry entry = tar.nextEntry();
+        TarArchiveEntry entry = tar.nextEntry(paxRecords);
         if (entry == null) {
             return null;
         }
+        String name = name(entry);
         byte flag = entry.getLinkFlag();
         if (flag == 'D') {
-            return new Member(Kind.DUMPDIR, entry, readDumpDir(entry));
+            return new Member(Kind.DUMPDIR, entry, name, "", readDumpDir(entry, name));
         }
-        if (flag == TarConstants.LF_DIR || entry.getName().endsWith("/") && isPlain(flag)) {
-            String pax = entry.getExtraPaxHeaders().get("GNU.dumpdir");
+        if (flag == TarConstants.LF_DIR || name.endsWith("/") && isPlain(flag)) {
+            byte[] pax = paxRecords.get("GNU.dumpdir");
             if (pax != null) {
-                return new Member(Kind.DUMPDIR, entry, withTerminator(pax.getBytes(StandardCharsets.UTF_8)));
+                return new Member(Kind.DUMPDIR, entry, name, "", withTerminator(pax));
             }
-            return new Member(Kind.DIRECTORY, entry, null);
+            return new Member(Kind.DIRECTORY, entry, name, "", null);
         }
         if (isPlain(flag) || flag == TarConstants.LF_CONTIG || flag == TarConstants.LF_GNUTYPE_SPARSE) {
-            return new Member(Kind.FILE, entry, null);
+            return new Member(Kind.FILE, entry, name, "", null);
         }
         if (flag == TarConstants.LF_SYMLINK) {
-            return new Member(Kind.SYMLINK, entry, null);
+            return new Member(Kind.SYMLINK, entry, name, linkName(entry), null);
         }
         if (flag == TarConstants.LF_LINK) {
-            return new Member(Kind.HARDLINK, entry, null);
+            return new Member(Kind.HARDLINK, entry, name, linkName(entry), null);
         }
-        return new Member(Kind.OTHER, entry, null);
+        return new Member(Kind.OTHER, entry, name, "", null);
     }
 
     /** The content of the current file member. */
@@ -95,22 +109,22 @@ final class TarInput implements Closeable {
      * The listing of a {@code D} member, read into an array two bytes longer than the listing: those two NULs end
      * it for writers that omit the empty entry, and a listing is read up to its empty entry, never to its length.
      */
-    private byte[] readDumpDir(TarArchiveEntry entry) throws IOException {
+    private byte[] readDumpDir(TarArchiveEntry entry, String name) throws IOException {
         long size = entry.getSize();
         if (size > ArchiveLimits.LISTING) {
-            throw new IOException("the listing of " + entry.getName() + " claims " + size
+            throw new IOException("the listing of " + Names.shown(name) + " claims " + size
                     + " bytes, more than the limit of " + ArchiveLimits.mib(ArchiveLimits.LISTING));
         }
         byte[] listing = new byte[(int) size + 2];
         // commons-compress exposes the data of a D member whose name lacks the trailing '/'
         InputStream data = entry.isDirectory() ? raw : tar;
         if (data.readNBytes(listing, 0, (int) size) < size) {
-            throw new EOFException("archive ends inside the listing of " + entry.getName());
+            throw new EOFException("archive ends inside the listing of " + Names.shown(name));
         }
         if (entry.isDirectory()) {
             long padding = (RECORD - size % RECORD) % RECORD;
             if (raw.skipFully(padding) < padding) {
-                throw new EOFException("archive ends inside the listing of " + entry.getName());
+                throw new EOFException("archive ends inside the listing of " + Names.shown(name));
             }
         }
         return listing;
@@ -147,13 +161,18 @@ final class TarInput implements Closeable {
         private int extensions;
         private long extensionBytes;
         private PaxRecords paxRecords = new PaxRecords();
+        /** The raw bytes of the PAX extended header before the next member, within the PAX header limit. */
+        private final java.io.ByteArrayOutputStream pax = new java.io.ByteArrayOutputStream();
 
         BoundedTarInputStream(CountingInput raw) {
-            super(raw, StandardCharsets.UTF_8.name());
+            // names are bytes: told ISO-8859-1, commons-compress hands over header and GNU long names one character
+            // per byte (PAX values, which it decodes as UTF-8 whatever they hold, are kept as read: see pax)
+            super(raw, StandardCharsets.ISO_8859_1.name());
             this.raw = raw;
         }
 
-        TarArchiveEntry nextEntry() throws IOException {
+        /** The next entry, and the raw records of the PAX extended header in front of it (empty if none). */
+        TarArchiveEntry nextEntry(java.util.Map<String, byte[]> records) throws IOException {
             // the rest of the current member first, so that what is counted below is headers only (skip passes
             // over the holes of a sparse member without producing them)
             while (getCurrentEntry() != null && skip(Long.MAX_VALUE) > 0) {
@@ -163,12 +182,50 @@ final class TarInput implements Closeable {
             lastExtension = null;
             extensions = 0;
             extensionBytes = 0;
+            pax.reset();
+            records.clear();
             raw.startCounting(this);
+            TarArchiveEntry entry;
             try {
-                return getNextEntry();
+                entry = getNextEntry();
             } finally {
                 readingHeaders = false;
                 raw.stopCounting();
+            }
+            if (pax.size() > 0) {
+                parsePax(pax.toByteArray(), records);
+            }
+            return entry;
+        }
+
+        /** {@code "<length> <keyword>=<value>\n"} records; values kept as bytes. Malformed ones are skipped. */
+        private static void parsePax(byte[] data, java.util.Map<String, byte[]> records) {
+            int i = 0;
+            while (i < data.length) {
+                int space = i;
+                while (space < data.length && data[space] != ' ') {
+                    space++;
+                }
+                int length;
+                try {
+                    length = Integer.parseInt(new String(data, i, space - i, StandardCharsets.US_ASCII));
+                } catch (NumberFormatException e) {
+                    return;
+                }
+                int end = i + length;
+                if (length <= 0 || end > data.length || space >= end) {
+                    return;
+                }
+                int equals = space + 1;
+                while (equals < end && data[equals] != '=') {
+                    equals++;
+                }
+                if (equals < end - 1) {
+                    String keyword = new String(data, space + 1, equals - space - 1, StandardCharsets.UTF_8);
+                    // the value runs to the record's closing newline
+                    records.put(keyword, java.util.Arrays.copyOfRange(data, equals + 1, end - 1));
+                }
+                i = end;
             }
         }
 
@@ -206,6 +263,9 @@ final class TarInput implements Closeable {
                 extensionBytes += n;
                 if (entry.isPaxHeader() || entry.isGlobalPaxHeader()) {
                     paxRecords.check(buf, offset, n);
+                }
+                if (entry.isPaxHeader()) {
+                    pax.write(buf, offset, n);
                 }
             }
             return n;

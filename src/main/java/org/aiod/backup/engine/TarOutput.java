@@ -21,7 +21,11 @@ import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
  */
 final class TarOutput implements Closeable {
 
-    private static final ZipEncoding UTF8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8.name());
+    /**
+     * Names are bytes: commons-compress is given each name as ISO-8859-1 characters, one per byte ({@link
+     * Names#toLatin1}), and writes them with this encoding, so headers and GNU long-name members hold the exact bytes.
+     */
+    private static final ZipEncoding BYTES = ZipEncodingHelper.getZipEncoding(StandardCharsets.ISO_8859_1.name());
     private static final byte[] GNU_MAGIC_AND_VERSION = "ustar  \0".getBytes(StandardCharsets.US_ASCII);
     private static final int MAGIC_OFFSET = 257;
     private static final int COPY_BUFFER = 1 << 16;
@@ -34,7 +38,7 @@ final class TarOutput implements Closeable {
     private final byte[] buffer = new byte[COPY_BUFFER];
 
     TarOutput(OutputStream out) {
-        this.tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
+        this.tar = new TarArchiveOutputStream(out, StandardCharsets.ISO_8859_1.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
         // GNU tar's own encoding of numbers that do not fit in octal (sizes over 8 GiB, large ids)
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR);
@@ -43,8 +47,8 @@ final class TarOutput implements Closeable {
     /** A {@code D} member: a directory with its listing as data. {@code name} ends with '/'. */
     void dumpDir(String name, int mode, Owner owner, long mtimeSeconds, byte[] listing) throws IOException {
         TarArchiveEntry draft = draft(name, (byte) 'D', mode, owner, mtimeSeconds, listing.length, null);
-        TarArchiveEntry entry = new DumpDirEntry(gnuHeader(draft), UTF8);
-        entry.setName(name);
+        TarArchiveEntry entry = new DumpDirEntry(gnuHeader(draft), BYTES);
+        entry.setName(draft.getName());
         tar.putArchiveEntry(entry);
         tar.write(listing);
         tar.closeArchiveEntry();
@@ -105,7 +109,7 @@ final class TarOutput implements Closeable {
     }
 
     private void put(TarArchiveEntry draft) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(gnuHeader(draft), UTF8);
+        TarArchiveEntry entry = new TarArchiveEntry(gnuHeader(draft), BYTES);
         // the parsed header holds at most 100 bytes of each name; the stream writes L/K members for the full ones
         entry.setName(draft.getName());
         entry.setLinkName(draft.getLinkName());
@@ -114,23 +118,23 @@ final class TarOutput implements Closeable {
 
     private static TarArchiveEntry draft(String name, byte type, int mode, Owner owner, long mtimeSeconds,
             long size, String linkName) {
-        TarArchiveEntry entry = new TarArchiveEntry(name, type, true);
+        TarArchiveEntry entry = new TarArchiveEntry(Names.toLatin1(name), type, true);
         entry.setMode(mode & 07777);
         entry.setUserId(owner.uid());
         entry.setGroupId(owner.gid());
-        entry.setUserName(owner.userName());
-        entry.setGroupName(owner.groupName());
+        entry.setUserName(Names.toLatin1(owner.userName()));
+        entry.setGroupName(Names.toLatin1(owner.groupName()));
         entry.setModTime(FileTime.from(mtimeSeconds, TimeUnit.SECONDS));
         entry.setSize(size);
         if (linkName != null) {
-            entry.setLinkName(linkName);
+            entry.setLinkName(Names.toLatin1(linkName));
         }
         return entry;
     }
 
     private static byte[] gnuHeader(TarArchiveEntry draft) throws IOException {
         byte[] header = new byte[TarConstants.DEFAULT_RCDSIZE];
-        draft.writeEntryHeader(header, UTF8, true);
+        draft.writeEntryHeader(header, BYTES, true);
         System.arraycopy(GNU_MAGIC_AND_VERSION, 0, header, MAGIC_OFFSET, GNU_MAGIC_AND_VERSION.length);
         return header;
     }

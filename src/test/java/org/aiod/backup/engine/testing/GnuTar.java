@@ -160,12 +160,14 @@ public final class GnuTar {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted: " + describe(dir, command), e);
             }
-            String stderr = Files.readString(err, StandardCharsets.UTF_8);
+            // lenient: tar quotes names in member lines, but prints dumpdir listings' bytes as they are
+            String stderr = new String(Files.readAllBytes(err), StandardCharsets.UTF_8);
             if (exit != 0 && !(exit == 1 && tolerateExit1)) {
                 throw new AssertionError(describe(dir, command) + " exited with status " + exit
                         + (stderr.isBlank() ? " (no stderr)" : ":\n" + stderr.strip()));
             }
-            return new Result(exit, List.copyOf(Files.readAllLines(out, StandardCharsets.UTF_8)), stderr);
+            return new Result(exit, new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList(),
+                    stderr);
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

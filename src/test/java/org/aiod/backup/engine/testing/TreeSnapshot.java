@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  *
  * <p>The root itself is the entry {@value #ROOT}. Its mode is compared; its mtime never is, because a restore into a
  * mount point may or may not set it. Directory sizes are never compared (they depend on the file system's history).
- * Owners and atimes are not captured.
+ * Owners and atimes are not captured. Names and symlink targets are compared as bytes: one that is not valid UTF-8
+ * is keyed by {@link RawNames#text}.
  */
 public final class TreeSnapshot {
 
@@ -241,6 +242,10 @@ public final class TreeSnapshot {
         long mtime = attrs.lastModifiedTime().toInstant().getEpochSecond();
         if (attrs.isSymbolicLink()) {
             String target = Files.readSymbolicLink(path).toString();
+            if (target.indexOf('\uFFFD') >= 0) {
+                // not UTF-8: compare the target's bytes, not its lossy decoding
+                target = RawNames.text(RawNames.linkTarget(path));
+            }
             return new Entry(Type.SYMLINK, mode, mtime, attrs.size(), null, target);
         }
         if (attrs.isDirectory()) {
@@ -262,6 +267,10 @@ public final class TreeSnapshot {
                 b.append('/');
             }
             b.append(part);
+        }
+        if (b.indexOf("\uFFFD") >= 0) {
+            // a name that is not UTF-8 decodes lossily: key it by its bytes, so that such names never collide
+            return RawNames.text(RawNames.relativeBytes(root, path));
         }
         return b.toString();
     }
