@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,6 +135,68 @@ class ServiceJarIT {
         assertEquals(dataset, started.path("mdc").path("dataset").asText());
         assertTrue(lines.stream().anyMatch(l -> l.path("message").asText().startsWith("job " + jobId
                 + " SUCCEEDED: type=BACKUP dataset=connectors cycle=0 level=0 files=1 bytes=5 durationMs=")));
+    }
+
+    /**
+     * With the broker unreachable, the probes Kubernetes acts on stay up (a restart would cut running backups and
+     * fix nothing): live, started and ready answer 200, only /q/health/well answers 503 naming the broker, and a
+     * backup over HTTP runs.
+     */
+    @Test
+    void withTheBrokerUnreachableOnlyWellnessIsDownAndHttpBackupsRun() throws Exception {
+        Path out = tmp.resolve("no-broker.log");
+        int port = freePort();
+        String dataset = "mysql";
+        Trees.write(tmp.resolve("data").resolve(dataset).resolve("b.txt"), "bravo");
+        process = start(Map.of(
+                "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ADMIN", sha512Hex("admin:Quarkus:s3cret"),
+                "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin",
+                "QUARKUS_HTTP_PORT", Integer.toString(port),
+                // an external broker nobody answers for
+                "AMQP_HOST", "localhost",
+                "AMQP_PORT", Integer.toString(freePort())), out);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String base = "http://localhost:" + port;
+        awaitStatus(http, base + "/q/health/started", 200, out);
+        awaitStatus(http, base + "/q/health/ready", 200, out);
+        assertEquals(200, http.send(get(base + "/q/health/live", null), HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+        HttpResponse<String> well = http.send(get(base + "/q/health/well", null),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, well.statusCode(), well.body());
+        JsonNode broker = null;
+        for (JsonNode check : JSON.readTree(well.body()).path("checks")) {
+            if (check.path("name").asText().equals("amqp-broker")) {
+                broker = check;
+            }
+        }
+        assertTrue(broker != null && broker.path("status").asText().equals("DOWN")
+                && broker.path("data").path("reason").asText().contains("AMQP broker"), well.body());
+
+        HttpResponse<String> accepted = http.send(post(base + "/api/backups", "{\"dataset\":\"" + dataset + "\"}",
+                "admin:s3cret"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+        JsonNode job = null;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline;) {
+            job = JSON.readTree(http.send(get(base + "/api/jobs/" + jobId, "admin:s3cret"),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (job.path("status").asText().equals("SUCCEEDED")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("SUCCEEDED", job.path("status").asText(), String.valueOf(job));
+        assertTrue(Files.isRegularFile(tmp.resolve("backups/mysql/mysql_0/mysql0.tar.gz")));
+        // still alive and ready after the job, with the broker still away
+        assertEquals(200, http.send(get(base + "/q/health/live", null), HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+        assertEquals(200, http.send(get(base + "/q/health/ready", null), HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+        PrometheusText metrics = PrometheusText.parse(http.send(get(base + "/q/metrics", null),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(Optional.of(0.0), metrics.value("backup_broker_connected", Map.of("link", "commands")));
+        assertEquals(Optional.of(0.0), metrics.value("backup_broker_connected", Map.of("link", "events")));
     }
 
     private Process start(Map<String, String> env, Path out) throws IOException {
