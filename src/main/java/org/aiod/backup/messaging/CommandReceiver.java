@@ -85,7 +85,7 @@ public class CommandReceiver {
         }
     }
 
-    /** Whether both command queues have a receiver on a live connection (readiness). */
+    /** Whether both command queues have a receiver on a live connection (wellness, health/BrokerCheck). */
     public boolean isConnected() {
         return connected;
     }
