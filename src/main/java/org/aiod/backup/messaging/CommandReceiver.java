@@ -69,6 +69,7 @@ public class CommandReceiver {
         AmqpClientOptions options = new AmqpClientOptions()
                 .setHost(config.getOptionalValue("amqp-host", String.class).orElse("localhost"))
                 .setPort(config.getOptionalValue("amqp-port", Integer.class).orElse(broker.port()));
+        // on the embedded broker these are the service's own account (ServiceAccountConfigSource), else as configured
         config.getOptionalValue("amqp-username", String.class).ifPresent(options::setUsername);
         config.getOptionalValue("amqp-password", String.class).ifPresent(options::setPassword);
         client = AmqpClient.create(vertx, options);
@@ -84,7 +85,7 @@ public class CommandReceiver {
         }
     }
 
-    /** Whether both command queues have a receiver on a live connection (readiness). */
+    /** Whether both command queues have a receiver on a live connection (wellness, health/BrokerCheck). */
     public boolean isConnected() {
         return connected;
     }

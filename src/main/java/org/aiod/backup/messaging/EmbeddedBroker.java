@@ -1,8 +1,7 @@
 package org.aiod.backup.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,24 +10,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 
+import org.aiod.backup.api.Roles;
 import org.aiod.backup.config.BackupConfig;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
-import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import io.quarkus.elytron.security.properties.runtime.MPRealmRuntimeConfig;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.SmallRyeConfig;
 
 /**
  * The embedded AMQP broker (ActiveMQ Artemis) for running without an external one.
@@ -41,19 +43,27 @@ import io.quarkus.runtime.StartupEvent;
  * retries {@code localhost:5672}, or {@code amqp-host}/{@code amqp-port}, until a broker answers);</li>
  * <li>{@code backup.broker.host} (default {@code localhost}) and {@code backup.broker.port} (default {@code 5672}):
  * the AMQP acceptor; the connector connects to {@code amqp-port}, which defaults to the same port. Use
- * {@code 0.0.0.0} to let other machines or containers send commands, and then set credentials;</li>
- * <li>{@code amqp-username} and {@code amqp-password}: when both are set the broker requires exactly these
- * credentials (SASL PLAIN; anonymous connections are refused) and the service's own channels log in with them;
- * otherwise the broker has no security at all;</li>
+ * {@code 0.0.0.0} to let other machines or containers send commands;</li>
  * <li>{@code backup.broker.global-max-size} (default 67108864, 64 MiB): message bytes held in memory before the
  * broker pages to disk.</li>
  * </ul>
- * The broker is persistent: its journal lives under {@code <backup-root>/.aiod-backup/broker}, so commands queued
- * when the service stops are consumed when it starts again. Auto-created addresses and queues are ANYCAST (a
- * message sent before its consumer attached waits for it); messages that cannot be delivered go to {@code DLQ}
- * after {@value #MAX_DELIVERY_ATTEMPTS} attempts (rejected command messages go there at once), expired ones to
- * {@code ExpiryQueue}. The free-disk check is off: a backup volume is expected to be full and must not block the
- * command queues.
+ *
+ * <p>Security is always on: no anonymous client, and per-address permissions by role ({@link BrokerAccounts} has the
+ * table). The accounts are the HTTP API's embedded users ({@code quarkus.security.users.embedded.*}, same password,
+ * same roles), plus, when both are set, {@code amqp-username}/{@code amqp-password} as a broker-only account with the
+ * role {@value Roles#ADMIN}. The service's own receiver and events channel log in with an account generated at each
+ * start ({@value BrokerAccounts#SERVICE_USER}, random password held in memory only, served to them as
+ * {@code amqp-username}/{@code amqp-password} by {@link ServiceAccountConfigSource}). A run in the normal launch mode
+ * ({@code java -jar}, the container; whatever the profile) refuses to start when the broker would have no account but
+ * the service's, as {@code CredentialsGuard} does for HTTP; the dev profile's users are accounts like any other.
+ *
+ * <p>The broker is persistent: its journal lives under {@code <backup-root>/.aiod-backup/broker}, so commands queued
+ * when the service stops are consumed when it starts again. The addresses {@code backup-commands},
+ * {@code restore-commands} and {@code backup-events} are ANYCAST queues created by the configuration (a message sent
+ * before its consumer attached waits for it); no other address is created, not even on demand. Messages that cannot
+ * be delivered go to {@code DLQ} after {@value #MAX_DELIVERY_ATTEMPTS} attempts (rejected command messages go there at
+ * once), expired ones to {@code ExpiryQueue}. The free-disk check is off: a backup volume is expected to be full and
+ * must not block the command queues.
  *
  * <p>Artemis does not fail when its port is taken (it logs AMQ229230 and carries on without the acceptor); start-up
  * checks the acceptor and fails with a message naming the port instead of letting the connector talk to whatever
@@ -70,12 +80,10 @@ public class EmbeddedBroker {
     static final int MAX_DELIVERY_ATTEMPTS = 10;
     static final long DEFAULT_GLOBAL_MAX_SIZE = 64L * 1024 * 1024;
 
+    static final String REALM_NAME = "Quarkus";
+
     /** What the broker is started with. */
-    record Settings(String host, int port, Path dataDir, Optional<String> username, Optional<String> password,
-            long globalMaxSize) {
-        boolean secured() {
-            return username.isPresent() && password.isPresent();
-        }
+    record Settings(String host, int port, Path dataDir, BrokerAccounts accounts, long globalMaxSize) {
     }
 
     private final BackupConfig backup;
@@ -99,15 +107,55 @@ public class EmbeddedBroker {
             LOG.info("no amqp-host configured and the embedded broker is disabled (backup.broker.embedded=false)");
             return;
         }
-        broker = start(new Settings(settings.host(), settings.port(), backup.backupRoot().resolve(".aiod-backup").resolve("broker"),
-                config.getOptionalValue("amqp-username", String.class),
-                config.getOptionalValue("amqp-password", String.class), settings.globalMaxSize()));
+        BrokerAccounts accounts = accounts(config);
+        Optional<String> refusal = refusal(LaunchMode.current(), accounts, settings.host() + ":" + settings.port());
+        if (refusal.isPresent()) {
+            throw new ConfigurationException(refusal.get());
+        }
+        String servicePassword = BrokerAccounts.randomPassword();
+        accounts = accounts.with(BrokerAccounts.SERVICE_USER, servicePassword, Set.of(BrokerAccounts.SERVICE_ROLE));
+        broker = start(new Settings(settings.host(), settings.port(),
+                backup.backupRoot().resolve(".aiod-backup").resolve("broker"), accounts, settings.globalMaxSize()));
+        ServiceAccountConfigSource.use(BrokerAccounts.SERVICE_USER, servicePassword);
+    }
+
+    /** The HTTP API's embedded users (when that realm is on), and the {@code amqp-username} pair. */
+    static BrokerAccounts accounts(Config config) {
+        BrokerAccounts accounts = BrokerAccounts.none();
+        if (config.getOptionalValue("quarkus.security.users.embedded.enabled", Boolean.class).orElse(false)) {
+            MPRealmRuntimeConfig realm = config.unwrap(SmallRyeConfig.class)
+                    .getConfigMapping(MPRealmRuntimeConfig.class);
+            accounts = BrokerAccounts.fromRealm(realm.users(), realm.roles(), realm.plainText(),
+                    realm.algorithm().name(), config.getOptionalValue("quarkus.security.users.embedded.realm-name",
+                            String.class).orElse(REALM_NAME));
+        }
+        Optional<String> user = config.getOptionalValue("amqp-username", String.class);
+        Optional<String> password = config.getOptionalValue("amqp-password", String.class);
+        if (user.isPresent() && password.isPresent()) {
+            accounts = accounts.with(user.get(), password.get(), Set.of(Roles.ADMIN));
+        }
+        return accounts;
+    }
+
+    /** Why a run in {@code mode} must not start a broker with {@code accounts} on {@code where}, or empty. */
+    static Optional<String> refusal(LaunchMode mode, BrokerAccounts accounts, String where) {
+        if (mode != LaunchMode.NORMAL || !accounts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Refusing to start: nobody could use the embedded AMQP broker on " + where
+                + ": it accepts no anonymous client and no account is configured. Its accounts are the HTTP API's "
+                + "embedded users (QUARKUS_SECURITY_USERS_EMBEDDED_USERS_<USER>=<hex sha512 of "
+                + "'<user>:Quarkus:<password>'>, QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_<USER>=backup-admin; the same "
+                + "user and password log in with SASL PLAIN), or AMQP_USERNAME and AMQP_PASSWORD (an account of the "
+                + "broker only, role backup-admin). Or use an external broker (AMQP_HOST), or do without one "
+                + "(BACKUP_BROKER_EMBEDDED=false). See the javadoc of " + EmbeddedBroker.class.getName() + ".");
     }
 
     /** Runs after the AMQP connector closed its connections (its observer has priority 50). */
     void onStop(@Observes @Priority(500) @BeforeDestroyed(ApplicationScoped.class) Object event) {
         stop(broker);
         broker = null;
+        ServiceAccountConfigSource.clear();
     }
 
     /** Whether this service runs its own broker. */
@@ -123,10 +171,7 @@ public class EmbeddedBroker {
     static EmbeddedActiveMQ start(Settings settings) {
         EmbeddedActiveMQ server = new EmbeddedActiveMQ();
         server.setConfiguration(configuration(settings));
-        if (settings.secured()) {
-            server.setSecurityManager(new SingleUserSecurityManager(settings.username().get(),
-                    settings.password().get()));
-        }
+        server.setSecurityManager(settings.accounts().securityManager());
         String where = settings.host() + ":" + settings.port();
         try {
             server.start();
@@ -141,8 +186,8 @@ public class EmbeddedBroker {
                     + " on " + settings.host() + " is already in use (or cannot be bound). Free the port, set"
                     + " backup.broker.port (and amqp-port) to another one, or point amqp-host at an existing broker");
         }
-        LOG.infof("embedded AMQP broker listening on %s (%s), journal in %s", where,
-                settings.secured() ? "credentials required" : "no authentication", settings.dataDir());
+        LOG.infof("embedded AMQP broker listening on %s, journal in %s; accounts (SASL PLAIN): %s", where,
+                settings.dataDir(), settings.accounts().describe());
         return server;
     }
 
@@ -170,7 +215,7 @@ public class EmbeddedBroker {
                 .setNodeManagerLockDirectory(dir.toString())
                 .setCreateJournalDir(true)
                 .setCreateBindingsDir(true)
-                .setSecurityEnabled(settings.secured())
+                .setSecurityEnabled(true)
                 .setJMXManagementEnabled(false)
                 .setGlobalMaxSize(settings.globalMaxSize())
                 .setMaxDiskUsage(-1)
@@ -182,11 +227,12 @@ public class EmbeddedBroker {
         } catch (Exception e) {
             throw new IllegalArgumentException("invalid acceptor " + url + ": " + e.getMessage(), e);
         }
+        // nothing is created on demand: a client cannot make the broker keep messages under a name of its choosing
         c.addAddressSetting("#", new AddressSettings()
                 .setDefaultAddressRoutingType(RoutingType.ANYCAST)
                 .setDefaultQueueRoutingType(RoutingType.ANYCAST)
-                .setAutoCreateAddresses(true)
-                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(false)
+                .setAutoCreateQueues(false)
                 .setAutoDeleteAddresses(false)
                 .setAutoDeleteQueues(false)
                 .setDeadLetterAddress(SimpleString.of(DLQ))
@@ -195,33 +241,13 @@ public class EmbeddedBroker {
                 .setRedeliveryDelay(1000)
                 .setRedeliveryMultiplier(2)
                 .setMaxRedeliveryDelay(60_000));
-        c.addQueueConfiguration(QueueConfiguration.of(DLQ).setRoutingType(RoutingType.ANYCAST));
-        c.addQueueConfiguration(QueueConfiguration.of(EXPIRY_QUEUE).setRoutingType(RoutingType.ANYCAST));
+        for (String queue : new String[] {BrokerAccounts.BACKUP_COMMANDS, BrokerAccounts.RESTORE_COMMANDS,
+                BrokerAccounts.BACKUP_EVENTS, DLQ, EXPIRY_QUEUE}) {
+            c.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
+        for (Map.Entry<String, Set<Role>> entry : BrokerAccounts.securityRoles().entrySet()) {
+            c.putSecurityRoles(entry.getKey(), entry.getValue());
+        }
         return c;
-    }
-
-    /** One user, every permission: what {@code amqp-username}/{@code amqp-password} configure. */
-    static final class SingleUserSecurityManager implements ActiveMQSecurityManager {
-        private final byte[] user;
-        private final byte[] password;
-
-        SingleUserSecurityManager(String user, String password) {
-            this.user = user.getBytes(StandardCharsets.UTF_8);
-            this.password = password.getBytes(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public boolean validateUser(String user, String password) {
-            // constant time in the content; both compared whatever the first gives
-            boolean u = user != null && MessageDigest.isEqual(this.user, user.getBytes(StandardCharsets.UTF_8));
-            boolean p = password != null
-                    && MessageDigest.isEqual(this.password, password.getBytes(StandardCharsets.UTF_8));
-            return u & p;
-        }
-
-        @Override
-        public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
-            return validateUser(user, password);
-        }
     }
 }

@@ -2,6 +2,7 @@ package org.aiod.backup.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged artifact as the service, the way the image and the README run it ({@code java -jar}, profile prod,
- * configuration from the environment): it refuses to start without credentials; with a hashed embedded user it
- * starts its embedded broker, passes its self-test, runs a backup over HTTP, counts it in its metrics, and with
+ * configuration from the environment): it refuses to start without credentials (for HTTP, and for its embedded
+ * broker); with a hashed embedded user it starts its embedded broker, which that user (and no anonymous client)
+ * logs in to, passes its self-test, runs a backup over HTTP and one over AMQP, counts it in its metrics, and with
  * {@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true} writes its console log as one JSON object per line, the job's start
  * and end lines among them with the job's id in the MDC.
  */
@@ -77,10 +80,30 @@ class ServiceJarIT {
         assertTrue(log.contains("Refusing to start: nobody could call the HTTP API"), log);
     }
 
+    /**
+     * HTTP callers authenticate with OIDC, so the HTTP guard is satisfied, but no account exists for the embedded
+     * broker (no embedded user, no amqp-username): it would be an open door or a useless one, so the run stops.
+     */
+    @Test
+    void withAnEmbeddedBrokerAndNoAccountTheServiceRefusesToStart() throws Exception {
+        Path out = tmp.resolve("refused-broker.log");
+        process = start(Map.of(
+                "QUARKUS_OIDC_TENANT_ENABLED", "true",
+                "QUARKUS_OIDC_AUTH_SERVER_URL", "http://localhost:" + freePort() + "/realms/aiod",
+                "QUARKUS_HTTP_PORT", Integer.toString(freePort()),
+                "BACKUP_BROKER_PORT", Integer.toString(freePort())), out);
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the service stops by itself");
+        assertNotEquals(0, process.exitValue());
+        String log = Files.readString(out, StandardCharsets.UTF_8)
+                + Files.readString(tmp.resolve(out.getFileName() + ".err"), StandardCharsets.UTF_8);
+        assertTrue(log.contains("Refusing to start: nobody could use the embedded AMQP broker"), log);
+    }
+
     @Test
     void aBackupOverHttpWithJsonLogs() throws Exception {
         Path out = tmp.resolve("service.log");
         int port = freePort();
+        int brokerPort = freePort();
         String dataset = "connectors";
         Trees.write(tmp.resolve("data").resolve(dataset).resolve("a.txt"), "alpha");
         process = start(Map.of(
@@ -88,7 +111,7 @@ class ServiceJarIT {
                 "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin",
                 "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true",
                 "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "BACKUP_BROKER_PORT", Integer.toString(freePort())), out);
+                "BACKUP_BROKER_PORT", Integer.toString(brokerPort)), out);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://localhost:" + port;
         awaitStatus(http, base + "/q/health/started", 200, out);
@@ -113,10 +136,38 @@ class ServiceJarIT {
         assertEquals("SUCCEEDED", job.path("status").asText(), String.valueOf(job));
         assertTrue(Files.isRegularFile(tmp.resolve("backups/connectors/connectors_0/connectors0.tar.gz")));
 
+        // the embedded broker: no anonymous client; the HTTP user logs in with the same (hashed) account, and a
+        // command it sends is answered by an event, so the service's own links logged in as well
+        assertThrows(Exception.class, () -> amqp(brokerPort, null, null));
+        assertThrows(Exception.class, () -> amqp(brokerPort, "admin", "wrong"));
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.amqp.AmqpConnection admin = amqp(vertx, brokerPort, "admin", "s3cret");
+            java.util.concurrent.CompletableFuture<String> event = new java.util.concurrent.CompletableFuture<>();
+            admin.createReceiver("backup-events", new io.vertx.amqp.AmqpReceiverOptions().addCapability("queue"))
+                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS)
+                    .handler(m -> {
+                        if ("amqp".equals(m.bodyAsJsonObject().getString("source"))) {
+                            event.complete(m.bodyAsJsonObject().getString("status"));
+                        }
+                    });
+            admin.createSender("backup-commands", new io.vertx.amqp.AmqpSenderOptions().addCapability("queue"))
+                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS)
+                    .sendWithAck(io.vertx.amqp.AmqpMessage.create().durable(true).withJsonObjectAsBody(
+                            new io.vertx.core.json.JsonObject().put("dataset", dataset)).build())
+                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            // the HTTP job's event may come first: wait for the one of the AMQP command
+            assertEquals("SUCCEEDED", event.get(60, TimeUnit.SECONDS));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+
         PrometheusText metrics = PrometheusText.parse(http.send(get(base + "/q/metrics", null),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertTrue(metrics.value("backup_last_success_timestamp_seconds", Map.of("dataset", dataset, "type",
                 "backup")).isPresent(), "the last backup time is served");
+        assertEquals(Optional.of(1.0), metrics.value("backup_broker_connected", Map.of("link", "commands")));
+        assertEquals(Optional.of(1.0), metrics.value("backup_broker_connected", Map.of("link", "events")));
 
         process.destroy();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the service stops on SIGTERM");
@@ -134,6 +185,89 @@ class ServiceJarIT {
         assertEquals(dataset, started.path("mdc").path("dataset").asText());
         assertTrue(lines.stream().anyMatch(l -> l.path("message").asText().startsWith("job " + jobId
                 + " SUCCEEDED: type=BACKUP dataset=connectors cycle=0 level=0 files=1 bytes=5 durationMs=")));
+    }
+
+    /**
+     * With the broker unreachable, the probes Kubernetes acts on stay up (a restart would cut running backups and
+     * fix nothing): live, started and ready answer 200, only /q/health/well answers 503 naming the broker, and a
+     * backup over HTTP runs.
+     */
+    @Test
+    void withTheBrokerUnreachableOnlyWellnessIsDownAndHttpBackupsRun() throws Exception {
+        Path out = tmp.resolve("no-broker.log");
+        int port = freePort();
+        String dataset = "mysql";
+        Trees.write(tmp.resolve("data").resolve(dataset).resolve("b.txt"), "bravo");
+        process = start(Map.of(
+                "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ADMIN", sha512Hex("admin:Quarkus:s3cret"),
+                "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin",
+                "QUARKUS_HTTP_PORT", Integer.toString(port),
+                // an external broker nobody answers for
+                "AMQP_HOST", "localhost",
+                "AMQP_PORT", Integer.toString(freePort())), out);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String base = "http://localhost:" + port;
+        awaitStatus(http, base + "/q/health/started", 200, out);
+        awaitStatus(http, base + "/q/health/ready", 200, out);
+        assertEquals(200, http.send(get(base + "/q/health/live", null), HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+        HttpResponse<String> well = http.send(get(base + "/q/health/well", null),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, well.statusCode(), well.body());
+        JsonNode broker = null;
+        for (JsonNode check : JSON.readTree(well.body()).path("checks")) {
+            if (check.path("name").asText().equals("amqp-broker")) {
+                broker = check;
+            }
+        }
+        assertTrue(broker != null && broker.path("status").asText().equals("DOWN")
+                && broker.path("data").path("reason").asText().contains("AMQP broker"), well.body());
+
+        HttpResponse<String> accepted = http.send(post(base + "/api/backups", "{\"dataset\":\"" + dataset + "\"}",
+                "admin:s3cret"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+        JsonNode job = null;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline;) {
+            job = JSON.readTree(http.send(get(base + "/api/jobs/" + jobId, "admin:s3cret"),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (job.path("status").asText().equals("SUCCEEDED")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("SUCCEEDED", job.path("status").asText(), String.valueOf(job));
+        assertTrue(Files.isRegularFile(tmp.resolve("backups/mysql/mysql_0/mysql0.tar.gz")));
+        // still alive and ready after the job, with the broker still away
+        assertEquals(200, http.send(get(base + "/q/health/live", null), HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+        assertEquals(200, http.send(get(base + "/q/health/ready", null), HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+        PrometheusText metrics = PrometheusText.parse(http.send(get(base + "/q/metrics", null),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(Optional.of(0.0), metrics.value("backup_broker_connected", Map.of("link", "commands")));
+        assertEquals(Optional.of(0.0), metrics.value("backup_broker_connected", Map.of("link", "events")));
+    }
+
+    /** Connects to the broker on {@code port} (no credentials when {@code user} is null); closes at once. */
+    private static void amqp(int port, String user, String password) throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            amqp(vertx, port, user, password);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static io.vertx.amqp.AmqpConnection amqp(io.vertx.core.Vertx vertx, int port, String user,
+            String password) throws Exception {
+        io.vertx.amqp.AmqpClientOptions options = new io.vertx.amqp.AmqpClientOptions().setHost("localhost")
+                .setPort(port).setConnectTimeout(5000).setReconnectAttempts(0);
+        if (user != null) {
+            options.setUsername(user).setPassword(password);
+        }
+        return io.vertx.amqp.AmqpClient.create(vertx, options).connect().toCompletionStage().toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
     }
 
     private Process start(Map<String, String> env, Path out) throws IOException {

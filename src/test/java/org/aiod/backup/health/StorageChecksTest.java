@@ -93,4 +93,36 @@ class StorageChecksTest {
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         assertTrue(((String) response.getData().orElseThrow().get("reason")).contains("is not a directory"));
     }
+    @Test
+    void aWritableJournalIsUpAndKeepsNoProbeFile() throws IOException {
+        Path journal = Files.createDirectories(tmp.resolve(".aiod-backup/jobs"));
+
+        HealthCheckResponse response = new JournalCheck(journal).call();
+
+        assertEquals(HealthCheckResponse.Status.UP, response.getStatus());
+        assertEquals("journal", response.getName());
+        try (Stream<Path> left = Files.list(journal)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void aMissingJournalIsDownAndSaysWhy() {
+        HealthCheckResponse response = new JournalCheck(tmp.resolve(".aiod-backup/jobs")).call();
+
+        assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
+        String reason = (String) response.getData().orElseThrow().get("reason");
+        assertTrue(reason.contains("job journal") && reason.contains("does not exist"), reason);
+    }
+
+    @Test
+    void aJournalThatIsAFileIsDownAndSaysWhy() throws IOException {
+        Files.createDirectories(tmp.resolve(".aiod-backup"));
+        Path file = Files.writeString(tmp.resolve(".aiod-backup/jobs"), "x");
+
+        HealthCheckResponse response = new JournalCheck(file).call();
+
+        assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
+        assertTrue(((String) response.getData().orElseThrow().get("reason")).contains("is not a directory"));
+    }
 }

@@ -8,8 +8,14 @@ import static org.aiod.backup.messaging.MessagingFixtures.createDataset;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.restassured.RestAssured.get;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Inject;
 
@@ -17,6 +23,7 @@ import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobState;
 import org.aiod.backup.testing.ArtemisTestResource;
+import org.aiod.backup.testing.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +37,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The broker going away: the service reconnects and carries on, and an event produced while the broker is down is
- * delivered once it is back. Also the one bad command the application never sees. The test broker is not persistent:
+ * delivered once it is back. Meanwhile only wellness (and the gauge) says so: live, ready and started stay up, and
+ * HTTP backups run. Also the one bad command the application never sees. The test broker is not persistent:
  * what is in its queues when it stops is lost.
  */
 @QuarkusTest
@@ -121,13 +129,31 @@ class AmqpBrokerOutageTest {
             await().atMost(BACK).until(() -> jobs.list(ds, JobState.RUNNING).size() == 1);
             ArtemisTestResource.stopBroker();
         }
-        // readiness says the broker is gone, and comes back with it
-        await().atMost(BACK).until(() -> io.restassured.RestAssured.get("/q/health/ready").statusCode() == 503);
+        // wellness says the broker is gone, and comes back with it; the probes Kubernetes acts on stay up
+        await().atMost(BACK).until(() -> get("/q/health/well").statusCode() == 503);
+        get("/q/health/well").then().body("checks.find { it.name == 'amqp-broker' }.status", is("DOWN"))
+                .body("checks.find { it.name == 'amqp-broker' }.data.commands", is(false))
+                .body("checks.find { it.name == 'amqp-broker' }.data.reason",
+                        containsString("not connected to the AMQP broker"));
+        get("/q/health/live").then().statusCode(200);
+        get("/q/health/ready").then().statusCode(200);
+        get("/q/health/started").then().statusCode(200);
+        assertEquals(Optional.of(0.0), PrometheusText.parse(get("/q/metrics").asString())
+                .value("backup_broker_connected", Map.of("link", "commands")));
         // the job ends while the broker is down; its event waits
         await().atMost(BACK).until(() -> jobs.list(ds, JobState.SUCCEEDED).size() == 1);
+        // and a backup asked over HTTP runs meanwhile
+        String overHttp = PREFIX + "-http";
+        createDataset(config.dataRoot(), overHttp);
+        given().auth().preemptive().basic("operator", "operator").contentType("application/json")
+                .body("{\"dataset\":\"" + overHttp + "\"}").post("/api/backups").then().statusCode(202);
+        await().atMost(BACK).until(() -> jobs.list(overHttp, JobState.SUCCEEDED).size() == 1);
+        assertTrue(get("/q/health/well").statusCode() == 503, "the broker is still down");
         ArtemisTestResource.startBroker();
         reconnect();
-        await().atMost(BACK).until(() -> io.restassured.RestAssured.get("/q/health/ready").statusCode() == 200);
+        await().atMost(BACK).until(() -> get("/q/health/well").statusCode() == 200);
+        assertEquals(Optional.of(1.0), PrometheusText.parse(get("/q/metrics").asString())
+                .value("backup_broker_connected", Map.of("link", "commands")));
         await().atMost(BACK).until(() -> byCorrelation(events, id).size() == 1);
         assertEquals("SUCCEEDED", byCorrelation(events, id).get(0).getString("status"));
         assertTrue(jobs.list(ds, null).size() == 1, "ran once");

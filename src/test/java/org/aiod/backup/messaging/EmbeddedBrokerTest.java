@@ -1,25 +1,43 @@
 package org.aiod.backup.messaging;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.quarkus.runtime.LaunchMode;
 import io.vertx.core.json.JsonObject;
 
-/** The embedded broker's start logic, without Quarkus: it listens, persists, refuses a taken port, checks credentials. */
+/**
+ * The embedded broker without Quarkus: it listens, persists, refuses a taken port; and it is no open door: no
+ * anonymous or wrong login, each role sends and consumes only where the table of {@link BrokerAccounts} says, no
+ * address outside the three is usable or created. Accounts are built as the service builds them from the HTTP realm:
+ * a hashed {@code viewer} (hex SHA-512 of {@code viewer:Quarkus:password}, the production form) and plain-text
+ * {@code operator} and {@code admin}, plus the service's own account.
+ */
 class EmbeddedBrokerTest {
+
+    private static final String SERVICE_PASSWORD = "service-secret";
 
     @TempDir
     Path dir;
@@ -27,11 +45,12 @@ class EmbeddedBrokerTest {
     @Test
     void startsOnAFreePortAndCarriesMessages() {
         int port = freePort();
-        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("a"), null, null));
-        try (AmqpTestClient client = new AmqpTestClient(port).connect()) {
-            // ANYCAST auto-created queue: the message waits although nobody listens yet
-            client.sendJson("probe", new JsonObject().put("n", 1));
-            AmqpTestClient.Collector c = client.collect("probe", j -> true);
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("a")));
+        try (AmqpTestClient admin = new AmqpTestClient(port, "admin", "admin-pw").connect();
+                AmqpTestClient service = service(port)) {
+            // ANYCAST queue: the message waits although nobody listens yet
+            admin.sendJson("backup-commands", new JsonObject().put("n", 1));
+            AmqpTestClient.Collector c = service.collect("backup-commands", j -> true);
             await().atMost(Duration.ofSeconds(10)).until(() -> c.received.size() == 1);
             assertEquals(1, c.received.get(0).getInteger("n"));
         } finally {
@@ -42,15 +61,16 @@ class EmbeddedBrokerTest {
     @Test
     void refusesAPortThatIsTaken() {
         int port = freePort();
-        EmbeddedActiveMQ first = EmbeddedBroker.start(settings(port, dir.resolve("a"), null, null));
+        EmbeddedActiveMQ first = EmbeddedBroker.start(settings(port, dir.resolve("a")));
         try {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> EmbeddedBroker.start(settings(port, dir.resolve("b"), null, null)));
+                    () -> EmbeddedBroker.start(settings(port, dir.resolve("b"))));
             assertTrue(e.getMessage().contains("port " + port) && e.getMessage().contains("already in use"), e.getMessage());
             // the first one is unharmed
-            try (AmqpTestClient client = new AmqpTestClient(port).connect()) {
-                client.sendText("probe2", "still here");
+            try (AmqpTestClient client = new AmqpTestClient(port, "admin", "admin-pw").connect()) {
+                client.sendText("restore-commands", "still here");
             }
+            assertEquals(1, messageCount(first, "restore-commands"));
         } finally {
             EmbeddedBroker.stop(first);
         }
@@ -60,16 +80,16 @@ class EmbeddedBrokerTest {
     void queuedMessagesSurviveARestart() {
         int port = freePort();
         Path data = dir.resolve("persistent");
-        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, data, null, null));
-        try (AmqpTestClient client = new AmqpTestClient(port).connect()) {
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, data));
+        try (AmqpTestClient client = new AmqpTestClient(port, "operator", "operator-pw").connect()) {
             client.sendJson("backup-commands", new JsonObject().put("dataset", "kept"));
         } finally {
             EmbeddedBroker.stop(broker);
         }
         assertTrue(java.nio.file.Files.isDirectory(data.resolve("journal")));
-        broker = EmbeddedBroker.start(settings(port, data, null, null));
-        try (AmqpTestClient client = new AmqpTestClient(port).connect()) {
-            AmqpTestClient.Collector c = client.collect("backup-commands", j -> true);
+        broker = EmbeddedBroker.start(settings(port, data));
+        try (AmqpTestClient service = service(port)) {
+            AmqpTestClient.Collector c = service.collect("backup-commands", j -> true);
             await().atMost(Duration.ofSeconds(10)).until(() -> c.received.size() == 1);
             assertEquals("kept", c.received.get(0).getString("dataset"));
         } finally {
@@ -78,30 +98,168 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void withCredentialsConfiguredOnlyThoseAreAccepted() {
+    void anonymousAndWrongPasswordsAreRefused() {
         int port = freePort();
-        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("s"), "svc", "s3cret"));
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("s")));
         try {
             try (AmqpTestClient anonymous = new AmqpTestClient(port)) {
                 assertThrows(IllegalStateException.class, anonymous::connect);
             }
-            try (AmqpTestClient wrong = new AmqpTestClient(port, "svc", "nope")) {
+            try (AmqpTestClient wrong = new AmqpTestClient(port, "admin", "nope")) {
                 assertThrows(IllegalStateException.class, wrong::connect);
             }
-            try (AmqpTestClient right = new AmqpTestClient(port, "svc", "s3cret").connect()) {
-                right.sendJson("probe3", new JsonObject().put("ok", true));
-                AmqpTestClient.Collector c = right.collect("probe3", j -> true);
-                await().atMost(Duration.ofSeconds(10)).until(() -> c.received.size() == 1);
-                assertNotNull(c.received.get(0).getBoolean("ok"));
+            // the hashed form is no password: the digest itself does not log in
+            try (AmqpTestClient digest = new AmqpTestClient(port, "viewer", sha512Hex("viewer:Quarkus:viewer-pw"))) {
+                assertThrows(IllegalStateException.class, digest::connect);
+            }
+            try (AmqpTestClient unknown = new AmqpTestClient(port, "nobody", "admin-pw")) {
+                assertThrows(IllegalStateException.class, unknown::connect);
+            }
+            // the hashed account logs in with its password, as over HTTP
+            try (AmqpTestClient viewer = new AmqpTestClient(port, "viewer", "viewer-pw").connect()) {
+                assertTrue(viewer.connection() != null);
             }
         } finally {
             EmbeddedBroker.stop(broker);
         }
     }
 
-    private static EmbeddedBroker.Settings settings(int port, Path data, String user, String password) {
-        return new EmbeddedBroker.Settings("localhost", port, data, Optional.ofNullable(user),
-                Optional.ofNullable(password), EmbeddedBroker.DEFAULT_GLOBAL_MAX_SIZE);
+    @Test
+    void aViewerConsumesEventsButSendsNoCommandAndReadsNone() {
+        int port = freePort();
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("v")));
+        try (AmqpTestClient service = service(port);
+                AmqpTestClient viewer = new AmqpTestClient(port, "viewer", "viewer-pw").connect()) {
+            service.sendJson("backup-events", new JsonObject().put("status", "SUCCEEDED"));
+            AmqpTestClient.Collector events = viewer.collect("backup-events", j -> true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.received.size() == 1);
+
+            assertRefused(() -> viewer.sendJson("restore-commands", restore()));
+            assertRefused(() -> viewer.sendJson("backup-commands", new JsonObject().put("dataset", "d")));
+            assertRefused(() -> viewer.sendJson("backup-events", new JsonObject().put("status", "FORGED")));
+            assertRefused(() -> viewer.collect("restore-commands", j -> true));
+            assertEquals(0, messageCount(broker, "restore-commands"));
+            assertEquals(0, messageCount(broker, "backup-commands"));
+        } finally {
+            EmbeddedBroker.stop(broker);
+        }
+    }
+
+    @Test
+    void anOperatorSendsBackupCommandsButNoRestore() {
+        int port = freePort();
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("o")));
+        try (AmqpTestClient operator = new AmqpTestClient(port, "operator", "operator-pw").connect()) {
+            operator.sendJson("backup-commands", new JsonObject().put("dataset", "d"));
+            assertRefused(() -> operator.sendJson("restore-commands", restore()));
+            assertEquals(1, messageCount(broker, "backup-commands"));
+            assertEquals(0, messageCount(broker, "restore-commands"));
+        } finally {
+            EmbeddedBroker.stop(broker);
+        }
+    }
+
+    @Test
+    void anAdminSendsRestoreAndBackupCommandsAndReadsEvents() {
+        int port = freePort();
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("ad")));
+        try (AmqpTestClient service = service(port);
+                AmqpTestClient admin = new AmqpTestClient(port, "admin", "admin-pw").connect()) {
+            admin.sendJson("restore-commands", restore());
+            admin.sendJson("backup-commands", new JsonObject().put("dataset", "d"));
+            assertEquals(1, messageCount(broker, "restore-commands"));
+            assertEquals(1, messageCount(broker, "backup-commands"));
+            service.sendJson("backup-events", new JsonObject().put("status", "SUCCEEDED"));
+            AmqpTestClient.Collector events = admin.collect("backup-events", j -> true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.received.size() == 1);
+            // commands are the service's to consume
+            assertRefused(() -> admin.collect("restore-commands", j -> true));
+        } finally {
+            EmbeddedBroker.stop(broker);
+        }
+    }
+
+    @Test
+    void noAccountCanUseAnotherAddressAndNoneIsCreated() {
+        int port = freePort();
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("f")));
+        try (AmqpTestClient admin = new AmqpTestClient(port, "admin", "admin-pw").connect();
+                AmqpTestClient service = service(port)) {
+            assertRefused(() -> admin.sendText("foo", "fill the volume"));
+            assertRefused(() -> service.sendText("foo", "fill the volume"));
+            assertRefused(() -> admin.collect("foo", j -> true));
+            assertRefused(() -> admin.sendText("DLQ", "no"));
+            assertNull(broker.getActiveMQServer().getAddressInfo(SimpleString.of("foo")), "no address foo");
+            assertNull(broker.getActiveMQServer().locateQueue(SimpleString.of("foo")), "no queue foo");
+        } finally {
+            EmbeddedBroker.stop(broker);
+        }
+    }
+
+    @Test
+    void aNormalRunRefusesToStartABrokerWithoutAccounts() {
+        Optional<String> refusal = EmbeddedBroker.refusal(LaunchMode.NORMAL, BrokerAccounts.none(), "localhost:5672");
+        assertTrue(refusal.isPresent());
+        assertTrue(refusal.get().startsWith("Refusing to start: nobody could use the embedded AMQP broker on "
+                + "localhost:5672") && refusal.get().contains("QUARKUS_SECURITY_USERS_EMBEDDED_USERS_")
+                && refusal.get().contains("AMQP_USERNAME"), refusal.get());
+        // an HTTP user, or a broker-only account, is enough; dev and test runs are never refused
+        assertEquals(Optional.empty(), EmbeddedBroker.refusal(LaunchMode.NORMAL, accounts(), "localhost:5672"));
+        assertEquals(Optional.empty(), EmbeddedBroker.refusal(LaunchMode.NORMAL,
+                BrokerAccounts.none().with("ops", "pw", Set.of("backup-admin")), "localhost:5672"));
+        assertEquals(Optional.empty(), EmbeddedBroker.refusal(LaunchMode.DEVELOPMENT, BrokerAccounts.none(), "x"));
+        assertEquals(Optional.empty(), EmbeddedBroker.refusal(LaunchMode.TEST, BrokerAccounts.none(), "x"));
+    }
+
+    @Test
+    void anAccountNameCannotBeTakenTwice() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> accounts().with("admin", "other", Set.of("backup-admin")));
+        assertTrue(e.getMessage().contains("admin"), e.getMessage());
+    }
+
+    /** A realm as production configures it (viewer hashed) mixed with plain ones, and the service's account. */
+    static BrokerAccounts accounts() {
+        BrokerAccounts hashed = BrokerAccounts.fromRealm(Map.of("viewer", sha512Hex("viewer:Quarkus:viewer-pw")),
+                Map.of("viewer", "backup-viewer"), false, "DIGEST_SHA_512", "Quarkus");
+        return hashed.with("operator", "operator-pw", Set.of("backup-operator"))
+                .with("admin", "admin-pw", Set.of("backup-admin"));
+    }
+
+    private static EmbeddedBroker.Settings settings(int port, Path data) {
+        return new EmbeddedBroker.Settings("localhost", port, data,
+                accounts().with(BrokerAccounts.SERVICE_USER, SERVICE_PASSWORD, Set.of(BrokerAccounts.SERVICE_ROLE)),
+                EmbeddedBroker.DEFAULT_GLOBAL_MAX_SIZE);
+    }
+
+    private static AmqpTestClient service(int port) {
+        return new AmqpTestClient(port, BrokerAccounts.SERVICE_USER, SERVICE_PASSWORD).connect();
+    }
+
+    private static JsonObject restore() {
+        return new JsonObject().put("dataset", "d").put("cycle", 0);
+    }
+
+    private static long messageCount(EmbeddedActiveMQ broker, String queue) {
+        Queue q = broker.getActiveMQServer().locateQueue(SimpleString.of(queue));
+        return q == null ? -1 : q.getMessageCount();
+    }
+
+    /** The broker said no (not a time-out: a link that hangs would prove nothing). */
+    private static void assertRefused(Executable action) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, action);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertTrue(!(t instanceof TimeoutException), "timed out instead of being refused: " + e);
+        }
+    }
+
+    static String sha512Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static int freePort() {

@@ -1,0 +1,75 @@
+package org.aiod.backup.health;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.aiod.backup.config.BackupConfig;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness: the job journal ({@code <backup-root>/.aiod-backup/jobs}, where every accepted command is recorded
+ * before it is answered) is writable, proven by creating, writing and deleting a probe file in it. The directory is
+ * created at start-up by the job service; it is not created here, so that a journal directory lost or made
+ * read-only shows as down.
+ */
+@Readiness
+@Singleton
+public class JournalCheck implements HealthCheck {
+
+    static final String NAME = "journal";
+
+    private final Path journal;
+
+    @Inject
+    JournalCheck(BackupConfig config) {
+        this(config.backupRoot().resolve(".aiod-backup").resolve("jobs"));
+    }
+
+    JournalCheck(Path journal) {
+        this.journal = journal.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        String problem = problem();
+        var builder = HealthCheckResponse.named(NAME).status(problem == null).withData("path", journal.toString());
+        if (problem != null) {
+            builder.withData("reason", problem);
+        }
+        return builder.build();
+    }
+
+    /** Why the journal is not writable, or {@code null} when it is. */
+    String problem() {
+        if (!Files.isDirectory(journal)) {
+            return "job journal " + journal + (Files.exists(journal) ? " is not a directory" : " does not exist");
+        }
+        // *.tmp: never read as a job, and deleted by the journal at start-up should a crash leave it behind
+        Path probe = journal.resolve("health-" + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(new byte[] {'o', 'k', '\n'}));
+            }
+            Files.delete(probe);
+            return null;
+        } catch (IOException | SecurityException e) {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // the probe could not be written in the first place
+            }
+            return "job journal " + journal + " is not writable: cannot create and delete a file in it: " + e;
+        }
+    }
+}
