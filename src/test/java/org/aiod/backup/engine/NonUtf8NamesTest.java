@@ -164,6 +164,26 @@ class NonUtf8NamesTest {
         TreeSnapshot.of(restored.resolve(DS)).assertSameAs(TreeSnapshot.of(ds), "engine restore of level 1");
     }
 
+    @Test
+    void progressAndWarningsShowNamesEscaped() throws Exception {
+        Path data = tmp.resolve("data");
+        Path ds = data.resolve(DS);
+        createTree(ds);
+        // bash's $'...' makes the raw byte; a FIFO is skipped with a warning naming it
+        GnuTar.run(ds, List.of("bash", "-c", "mkfifo $'fifo-\\xe9'"), false);
+        List<String> files = new ArrayList<>();
+        BackupSummary summary = engine(data, tmp.resolve("backups")).backup(DS, new ProgressListener() {
+            @Override
+            public void file(String path, long bytes) {
+                files.add(path);
+            }
+        });
+        assertEquals(List.of("fifo-\\351: socket, FIFO or device file skipped"), summary.warnings());
+        assertTrue(files.containsAll(List.of("\\351t\\351", "\\377/inner-\\351.txt", "link-\\351")),
+                "progress names: " + files);
+        assertTrue(files.contains("\u00e9\\351"), "valid UTF-8 shown as it is, the invalid byte escaped: " + files);
+    }
+
     /** The tree: every kind of member with a name (or target) that is not UTF-8, beside valid UTF-8 names. */
     private static void createTree(Path ds) throws IOException {
         Files.createDirectories(ds);
