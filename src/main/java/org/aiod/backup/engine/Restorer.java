@@ -417,27 +417,26 @@ final class Restorer {
      * the listing, is listed as a directory but is not one, or is listed as in-archive but is a directory.
      */
     private void applyListing(String rel, Path dir, byte[] listing) throws IOException {
-        List<Listing.Item> items = Listing.decode(listing);
-        Map<String, Byte> codes = new HashMap<>();
         String renameFrom = null;
-        for (Listing.Item item : items) {
-            switch (item.code()) {
-                case 'R' -> renameFrom = item.name();
-                case 'T' -> {
-                    if (renameFrom != null) {
-                        rename(renameFrom, item.name());
-                    }
-                    renameFrom = null;
+        // rename records only: the entries are looked up in the index, never decoded one by one
+        for (Listing.Item rename : Listing.renames(listing)) {
+            String name = rename.name();
+            if (rename.code() == Listing.RENAME_FROM) {
+                renameFrom = name;
+            } else {
+                if (renameFrom != null) {
+                    rename(renameFrom, name);
                 }
-                default -> codes.put(item.name(), item.code());
+                renameFrom = null;
             }
         }
+        Listing.Index codes = Listing.Index.of(listing);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = Names.fileName(entry);
-                Byte code = codes.get(name);
+                byte code = codes.code(name);
                 boolean isDirectory = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
-                if (code == null || code == Listing.DIRECTORY && !isDirectory
+                if (code == 0 || code == Listing.DIRECTORY && !isDirectory
                         || code == Listing.IN_ARCHIVE && isDirectory) {
                     FileOps.deleteRecursively(entry);
                     deleted++;

@@ -101,6 +101,50 @@ class HugeHeaderArchiveTest {
         return r;
     }
 
+    /**
+     * A listing as large as the limit allows, of millions of short names: within the limits, so it is restored,
+     * in the same 256 MiB heap (a String per entry in a map would take over 700 MiB). The names are unsorted, as a
+     * hostile writer may leave them.
+     */
+    @org.junit.jupiter.api.Test
+    void listingOfMillionsOfShortNamesIsRestoredInA256MiBHeap() throws Exception {
+        java.io.ByteArrayOutputStream listing = new java.io.ByteArrayOutputStream(ArchiveLimits.LISTING);
+        String digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        int entries = 0;
+        // "N" + four characters + NUL, counted down so that the listing is not in order
+        for (int n = 62 * 62 * 62 * 62 - 1; listing.size() + 7 < ArchiveLimits.LISTING && n >= 0; n--, entries++) {
+            listing.write('N');
+            for (int d = 62 * 62 * 62; d > 0; d /= 62) {
+                listing.write(digits.charAt(n / d % 62));
+            }
+            listing.write(0);
+        }
+        listing.write(0);
+        byte[] data = listing.toByteArray();
+        byte[] padded = java.util.Arrays.copyOf(data, (data.length + 511) / 512 * 512);
+        Path cycleDir = Files.createDirectories(backupRoot.resolve(DS).resolve(DS + "_5"));
+        byte[] archive = concat(tarHeader("./x/", (byte) 'D', data.length), padded, end());
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(
+                Files.newOutputStream(cycleDir.resolve(DS + "0.tar.gz")))) {
+            out.write(archive);
+        }
+
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), RestoreMain.class.getName(), dataRoot.toString(),
+                backupRoot.toString(), DS, "5")
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = child.waitFor();
+
+        assertEquals(0, status, "the restore JVM died: " + output);
+        assertTrue(entries > 5_000_000, "entries: " + entries);
+        assertTrue(output.strip().endsWith("restored files=0"), output);
+        try (Stream<Path> left = Files.list(datasetDir)) {
+            // the level holds no file and names none that the staging directory has: the dataset is empty
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("hugeHeaders")
     void hugeHeaderIsRefusedInA256MiBHeap(Hostile hostile) throws Exception {
