@@ -320,7 +320,12 @@ public class JobService {
             LOG.info(JobLog.started(running));
             finished = runner.run(running);
             journal.save(finished);
-            LOG.info(JobLog.finished(finished));
+            if (finished.status() == JobState.PARTIAL) {
+                LOG.warn(JobLog.finished(finished));
+                JobLog.missed(finished).forEach(LOG::warn);
+            } else {
+                LOG.info(JobLog.finished(finished));
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be recorded", job.jobId());
             finished = job.status() == JobState.QUEUED ? job.failed(Instant.now(), new JobError("INTERNAL_ERROR",
