@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobService;
@@ -31,7 +33,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@code 200}, both with the job and its {@code Location}. A command the validator rejects is journaled as a
  * {@code REJECTED} job (its event is published, like any rejection) and answers a problem naming that job: 404 when
  * the dataset, cycle or level does not exist, 400 when the command is invalid. A body that is not a JSON object of
- * the right shape never becomes a command and is not journaled: the caller gets the answer right away.
+ * the right shape never becomes a command and is not journaled: the caller gets the answer right away. Bodies are
+ * read strictly ({@link StrictCommandReader}): an unknown field, a number given as a string or with a fraction,
+ * anything after the object are refused, as over AMQP; so is a request id that is not 1 to 128 characters of
+ * {@code [A-Za-z0-9._:-]}.
  */
 @Path("/api")
 @Tag(name = "commands", description = "Start backups and restores")
@@ -65,8 +70,10 @@ public class CommandResource {
     @APIResponse(responseCode = "503", description = "The job queue is full; retry after Retry-After seconds",
             headers = @Header(name = HttpHeaders.RETRY_AFTER), content = @Content(mediaType = Problem.MEDIA_TYPE,
                     schema = @Schema(implementation = Problem.class)))
+    @CustomDeserialization(StrictCommandReader.class)
     public Response backup(BackupRequest request) {
         require(request);
+        requireRequestId(request.requestId());
         return answer(JobCommand.backup(request.dataset(), request.requestId(), JobSource.HTTP));
     }
 
@@ -90,8 +97,10 @@ public class CommandResource {
     @APIResponse(responseCode = "503", description = "The job queue is full; retry after Retry-After seconds",
             headers = @Header(name = HttpHeaders.RETRY_AFTER), content = @Content(mediaType = Problem.MEDIA_TYPE,
                     schema = @Schema(implementation = Problem.class)))
+    @CustomDeserialization(StrictCommandReader.class)
     public Response restore(RestoreRequest request) {
         require(request);
+        requireRequestId(request.requestId());
         return answer(JobCommand.restore(request.dataset(), request.cycle(), request.level(), request.requestId(),
                 JobSource.HTTP));
     }
@@ -118,6 +127,14 @@ public class CommandResource {
         return job.type() == command.type() && Objects.equals(job.dataset(), command.dataset())
                 && (command.type() == JobType.BACKUP || Objects.equals(job.cycle(), command.cycle())
                         && (command.level() == null || Objects.equals(job.level(), command.level())));
+    }
+
+    /** An ill-formed request id never becomes a command: it would be journaled, logged and echoed in events. */
+    private static void requireRequestId(String requestId) {
+        String problem = JobCommand.requestIdProblem(requestId);
+        if (problem != null) {
+            throw new ApiException.InvalidInput("INVALID_BODY", problem);
+        }
     }
 
     private static void require(Object body) {

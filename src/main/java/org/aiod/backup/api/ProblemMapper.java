@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -103,6 +104,16 @@ public class ProblemMapper {
 
     /** The detail of a client error, in words a caller can act on and without internals. */
     private static String detail(Throwable failure) {
+        if (failure instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + unknown.getPropertyName() + "'"
+                    + (unknown.getKnownPropertyIds() == null ? "" : " (known: " + unknown.getKnownPropertyIds()
+                            .stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")")
+                    + "; a field this version does not know is refused, never ignored";
+        }
+        if (failure instanceof MismatchedInputException mismatch
+                && String.valueOf(mismatch.getOriginalMessage()).startsWith("Trailing token")) {
+            return "the body is not valid JSON: it goes on after its JSON object";
+        }
         if (failure instanceof MismatchedInputException mismatch) {
             String field = field(mismatch.getPath());
             return field.isEmpty() ? "the body must be a JSON object"

@@ -34,7 +34,9 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level) {
             BACKUP_COMPRESSION, ... (or -Dbackup.data-root=...).
 
             Exit status: 0 done; 1 the command failed (unknown dataset, no such cycle or level, corrupted
-            archive, lock not obtained in time, ...), the reason on one line; 2 the command line is wrong.
+            archive, lock not obtained in time, ...), the reason on one line; 2 the command line is wrong;
+            3 (backup) the level was committed but lacks files that could not be read (permission denied,
+            I/O error), each listed on standard error.
             """;
 
     /** Thrown for a command line that does not parse; its message is the one-line reason. */

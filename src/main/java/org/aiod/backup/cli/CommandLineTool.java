@@ -23,6 +23,7 @@ import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobRunner;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
+import org.aiod.backup.job.MissedFiles;
 
 /**
  * Runs one command and returns the process's exit status. Reads the service's configuration (application.properties,
@@ -34,6 +35,8 @@ public final class CommandLineTool {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
+    /** The level was committed but lacks files that could not be read; they are listed on standard error. */
+    static final int PARTIAL = 3;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -100,7 +103,7 @@ public final class CommandLineTool {
     }
 
     private int report(Job job) {
-        if (job.status() == JobState.SUCCEEDED) {
+        if (job.status() == JobState.SUCCEEDED || job.status() == JobState.PARTIAL) {
             Duration took = Duration.between(job.startedAt(), job.finishedAt());
             if (job.archive() != null) {
                 out.printf(Locale.ROOT, "backed up %s: cycle %d level %d, %d files, %s in %s%n  %s%n", job.dataset(),
@@ -110,6 +113,17 @@ public final class CommandLineTool {
                         job.cycle(), job.level(), job.files(), bytes(job.bytes()), seconds(took));
             }
             job.warnings().forEach(w -> out.println("  warning: " + w));
+            if (job.status() == JobState.PARTIAL) {
+                MissedFiles missed = job.missed();
+                err.printf(Locale.ROOT, "aiod-backup: PARTIAL: level %d of cycle %d was committed without %d file%s"
+                        + " that could not be read:%n", job.level(), job.cycle(), missed.total(),
+                        missed.total() == 1 ? "" : "s");
+                missed.files().forEach(f -> err.println("  not taken: " + f.path() + " (" + f.reason() + ")"));
+                if (missed.total() > missed.files().size()) {
+                    err.println("  ... and " + (missed.total() - missed.files().size()) + " more");
+                }
+                return PARTIAL;
+            }
             return OK;
         }
         err.println("aiod-backup: " + job.error().message());

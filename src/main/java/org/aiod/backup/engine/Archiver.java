@@ -30,6 +30,8 @@ final class Archiver {
     private final ProgressListener listener;
     private final FileContent fileContent;
     private final List<String> warnings = new ArrayList<>();
+    private final List<NotTaken> notTaken = new ArrayList<>();
+    private long notTakenCount;
     private final Map<Long, String> userNames = new HashMap<>();
     private final Map<Long, String> groupNames = new HashMap<>();
     private final Map<String, String> firstNameOfInode = new HashMap<>();
@@ -69,6 +71,15 @@ final class Archiver {
 
     List<String> warnings() {
         return warnings;
+    }
+
+    /** Files that could not be read, the first {@link BackupSummary#NOT_TAKEN_KEPT}. */
+    List<NotTaken> notTaken() {
+        return notTaken;
+    }
+
+    long notTakenCount() {
+        return notTakenCount;
     }
 
     /** A directory as read from disk: its own lstat, and each entry's; {@code stat} is null if it vanished. */
@@ -199,7 +210,7 @@ final class Archiver {
 
     /** A file of the file pass, looked at ahead of its turn: its lstat and, when small, its content. */
     private record Prepared(Path path, String rel, FileStat stat, String linkTarget, byte[] content,
-            boolean changedWhileRead) {
+            boolean changedWhileRead, String unreadable) {
         boolean vanished() {
             return stat == null;
         }
@@ -245,20 +256,24 @@ final class Archiver {
         try {
             stat = FileStat.of(path);
             if (stat.isSymlink()) {
-                return new Prepared(path, rel, stat, Names.pathName(Files.readSymbolicLink(path)), null, false);
+                return new Prepared(path, rel, stat, Names.pathName(Files.readSymbolicLink(path)), null, false, null);
             }
             if (!stat.isRegular() || stat.size() > SMALL_FILE || stat.links() > 1) {
-                return new Prepared(path, rel, stat, null, null, false);
+                return new Prepared(path, rel, stat, null, null, false, null);
             }
             byte[] content;
             try (InputStream in = fileContent.open(path)) {
                 // one byte more than lstat said, to see a file that grew while read
                 content = in.readNBytes((int) stat.size() + 1);
+            } catch (NoSuchFileException e) {
+                throw e;
+            } catch (IOException e) {
+                return new Prepared(path, rel, stat, null, null, false, reason(e));
             }
             boolean changed = content.length != stat.size() || !FileStat.of(path).mtime().equals(stat.mtime());
-            return new Prepared(path, rel, stat, null, content, changed);
+            return new Prepared(path, rel, stat, null, content, changed, null);
         } catch (NoSuchFileException e) {
-            return new Prepared(path, rel, null, null, null, false);
+            return new Prepared(path, rel, null, null, null, false, null);
         }
     }
 
@@ -300,6 +315,10 @@ final class Archiver {
             warn(shown + ": changed type while being backed up; not in this level");
             return;
         }
+        if (file.unreadable() != null) {
+            notTaken(rel, file.unreadable());
+            return;
+        }
         String inodeKey = null;
         if (stat.links() > 1) {
             inodeKey = stat.device() + ":" + stat.inode();
@@ -320,10 +339,14 @@ final class Archiver {
             } catch (NoSuchFileException e) {
                 warn(shown + ": file removed before we read it");
                 return;
+            } catch (IOException e) {
+                notTaken(rel, reason(e));
+                return;
             }
         }
         long result;
-        try (InputStream in = content) {
+        ReadFailureAsEnd guarded = new ReadFailureAsEnd(content);
+        try (InputStream in = guarded) {
             result = tar.file(member, stat.permissions(), owner(stat, path), stat.mtimeSeconds(), stat.size(), in);
         }
         if (inodeKey != null) {
@@ -332,7 +355,11 @@ final class Archiver {
         files++;
         bytes += stat.size();
         listener.file(shown, stat.size());
-        if (result > 0) {
+        if (guarded.failure != null) {
+            // the header was out already: the member keeps its size, padded with zeros, as GNU tar does
+            notTaken(rel, "read failed after " + guarded.read + " bytes (" + reason(guarded.failure)
+                    + "); the rest of the member is zeros");
+        } else if (result > 0) {
             warn(shown + ": file changed as we read it (shrank by " + result + " bytes; padded with zeros)");
         } else if (result < 0) {
             warn(shown + ": file changed as we read it (grew; only the first " + stat.size() + " bytes archived)");
@@ -368,6 +395,61 @@ final class Archiver {
         } catch (IOException | UnsupportedOperationException e) {
             return "";
         }
+    }
+
+    /** Reads a file's content; a read that fails ends the content, and the failure is kept for the summary. */
+    private static final class ReadFailureAsEnd extends java.io.FilterInputStream {
+        IOException failure;
+        long read;
+
+        ReadFailureAsEnd(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (failure != null) {
+                return -1;
+            }
+            try {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    read += n;
+                }
+                return n;
+            } catch (java.io.InterruptedIOException e) {
+                throw e;
+            } catch (IOException e) {
+                failure = e;
+                return -1;
+            }
+        }
+    }
+
+    /** What the operating system said about a file that could not be opened or read. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    private void notTaken(String rel, String reason) {
+        notTakenCount++;
+        if (notTaken.size() < BackupSummary.NOT_TAKEN_KEPT) {
+            // shown escaped, as every name that reaches people (see Names)
+            notTaken.add(new NotTaken(Names.shown(rel), reason));
+        }
+        listener.warning(Names.shown(rel) + ": not taken: " + reason);
     }
 
     private void warn(String message) {

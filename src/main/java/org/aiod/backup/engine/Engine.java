@@ -373,7 +373,8 @@ public final class Engine {
             warnings.addAll(archiver.warnings());
             return new BackupSummary(dataset, cycle, level, archive, archiver.files(), archiver.bytes(),
                     archiveBytes, archiver.directories(), archiver.deleted(), List.copyOf(warnings),
-                    Duration.ofNanos(System.nanoTime() - started), lockWait);
+                    Duration.ofNanos(System.nanoTime() - started), lockWait, List.copyOf(archiver.notTaken()),
+                    archiver.notTakenCount());
         } finally {
             Files.deleteIfExists(tmpArchive);
             Files.deleteIfExists(tmpSnapshot);

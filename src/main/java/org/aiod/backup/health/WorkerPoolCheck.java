@@ -9,7 +9,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Liveness: the worker pool still accepts work. The outgoing AMQP channel's liveness comes from SmallRye Reactive
+ * Liveness: the worker pool still accepts work, and no worker died of an {@link Error} (an
+ * {@code OutOfMemoryError}, a {@code StackOverflowError}): after one the process may be damaged, so it asks to be
+ * restarted (the job it ran ended {@code FAILED}). The outgoing AMQP channel's liveness comes from SmallRye Reactive
  * Messaging's own check ({@code quarkus.messaging.health.enabled}), which reports a channel whose reconnect attempts
  * are used up; it is not repeated here.
  */
@@ -31,7 +33,10 @@ public class WorkerPoolCheck implements HealthCheck {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named(NAME).status(alive)
                 .withData("queued", jobs.queueDepth())
                 .withData("started", jobs.isStarted());
-        if (!alive) {
+        String death = jobs.workerDeath();
+        if (death != null) {
+            builder.withData("reason", death);
+        } else if (!alive) {
             builder.withData("reason", "the worker pool is shut down: no backup or restore can run");
         }
         return builder.build();

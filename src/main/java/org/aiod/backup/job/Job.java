@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Job(String jobId, String requestId, String messageId, JobType type, String dataset, Long cycle, Integer level,
         JobSource source, JobState status, Instant queuedAt, Instant startedAt, Instant finishedAt, Long files,
-        Long bytes, String archive, JobError error, List<String> warnings) {
+        Long bytes, String archive, JobError error, List<String> warnings, MissedFiles missed) {
 
     static Job queued(JobCommand command, Instant now) {
         return create(command, JobState.QUEUED, now, null);
@@ -27,29 +27,37 @@ public record Job(String jobId, String requestId, String messageId, JobType type
         JobTransitions.check(null, state);
         return new Job(UUID.randomUUID().toString(), command.requestId(), command.messageId(), command.type(), command.dataset(),
                 command.cycle(), command.level(), command.source(), state, now, null, null, null, null, null,
-                error, List.of());
+                error, List.of(), null);
     }
 
     Job started(Instant now) {
         JobTransitions.check(status, JobState.RUNNING);
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.RUNNING, queuedAt, now, null,
-                files, bytes, archive, error, warnings);
+                files, bytes, archive, error, warnings, missed);
     }
 
     Job succeeded(Instant now, long cycle, int level, long files, long bytes, String archive, List<String> warnings) {
         JobTransitions.check(status, JobState.SUCCEEDED);
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.SUCCEEDED, queuedAt,
-                startedAt, now, files, bytes, archive, null, List.copyOf(warnings));
+                startedAt, now, files, bytes, archive, null, List.copyOf(warnings), null);
+    }
+
+    /** The level was committed, but without the files in {@code missed}. */
+    Job partial(Instant now, long cycle, int level, long files, long bytes, String archive, List<String> warnings,
+            MissedFiles missed) {
+        JobTransitions.check(status, JobState.PARTIAL);
+        return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.PARTIAL, queuedAt,
+                startedAt, now, files, bytes, archive, null, List.copyOf(warnings), missed);
     }
 
     Job failed(Instant now, JobError error) {
         JobTransitions.check(status, JobState.FAILED);
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.FAILED, queuedAt, startedAt,
-                now, files, bytes, archive, error, warnings);
+                now, files, bytes, archive, error, warnings, missed);
     }
 
     private Job withFinishedAt(Instant now) {
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, status, queuedAt, startedAt, now,
-                files, bytes, archive, error, warnings);
+                files, bytes, archive, error, warnings, missed);
     }
 }

@@ -10,6 +10,18 @@ package org.aiod.backup.job;
 public record JobCommand(JobType type, String dataset, Long cycle, Integer level, String requestId,
         String messageId, JobSource source) {
 
+    /** What a request id may be: it is journaled, logged and echoed in events, so it is short and plain. */
+    public static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    /** Why {@code requestId} is not acceptable, or {@code null} when it is (or absent). */
+    public static String requestIdProblem(String requestId) {
+        if (requestId == null || REQUEST_ID.matcher(requestId).matches()) {
+            return null;
+        }
+        return "requestId must be 1 to 128 characters of [A-Za-z0-9._:-], was " + (requestId.length() > 128
+                ? requestId.length() + " characters long" : "\"" + requestId.replaceAll("[^\\x20-\\x7e]", "?") + "\"");
+    }
+
     public static JobCommand backup(String dataset, String requestId, JobSource source) {
         return new JobCommand(JobType.BACKUP, dataset, null, null, requestId, null, source);
     }

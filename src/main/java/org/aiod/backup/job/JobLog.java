@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * <pre>
  * job 6c1f... started: type=BACKUP dataset=connectors cycle=next level=next source=schedule
  * job 6c1f... SUCCEEDED: type=BACKUP dataset=connectors cycle=2 level=3 files=120 bytes=73400320 durationMs=5210 queuedMs=4 source=schedule
+ * job 7d2e... PARTIAL: type=BACKUP dataset=connectors cycle=2 level=4 files=118 bytes=73400000 durationMs=5102 queuedMs=3 source=schedule missed=2
  * job 9a0b... started: type=RESTORE dataset=connectors cycle=2 level=last source=http requestId=r-1
  * job 9a0b... FAILED: type=RESTORE dataset=connectors cycle=2 level=- files=- bytes=- durationMs=10012 queuedMs=0 source=http requestId=r-1 error=LOCK_TIMEOUT message="dataset 'connectors' is busy: ..."
  * </pre>
@@ -36,6 +37,26 @@ final class JobLog {
         return line.toString();
     }
 
+    /**
+     * One line per file a {@code PARTIAL} job missed (as many as its view names), so that the log says which, not
+     * only how many: {@code job 7d2e... not taken: path="db/secret.key" reason="permission denied"}.
+     */
+    static java.util.List<String> missed(Job job) {
+        if (job.missed() == null) {
+            return java.util.List.of();
+        }
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (MissedFiles.File file : job.missed().files()) {
+            lines.add("job " + job.jobId() + " not taken: path=" + quote(file.path()) + " reason="
+                    + quote(file.reason()));
+        }
+        if (job.missed().total() > job.missed().files().size()) {
+            lines.add("job " + job.jobId() + " not taken: " + (job.missed().total() - job.missed().files().size())
+                    + " more files");
+        }
+        return lines;
+    }
+
     /** The end line: what the job did (cycle and level written or restored, files, bytes) and how long it took. */
     static String finished(Job job) {
         StringBuilder line = new StringBuilder("job ").append(job.jobId()).append(' ').append(job.status())
@@ -55,6 +76,9 @@ final class JobLog {
         common(line, job);
         if (job.warnings() != null && !job.warnings().isEmpty()) {
             field(line, "warnings", job.warnings().size());
+        }
+        if (job.missed() != null) {
+            field(line, "missed", job.missed().total());
         }
         if (job.error() != null) {
             field(line, "error", job.error().code());

@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
 /**
  * The jobs' metrics, served in Prometheus format at {@code /q/metrics}. Micrometer names, with the Prometheus name
  * each becomes; tag values are lower case ({@code type} = {@code backup}|{@code restore}, {@code status} =
- * {@code succeeded}|{@code failed}|{@code rejected}):
+ * {@code succeeded}|{@code partial}|{@code failed}|{@code rejected}):
  * <ul>
  * <li>{@value #LAST_SUCCESS} ({@code backup_last_success_timestamp_seconds}), gauge, tags {@code dataset},
  * {@code type}: when the last successful backup (restore) of the dataset finished, in seconds since the epoch. At
@@ -43,6 +43,10 @@ import org.jboss.logging.Logger;
  * <li>{@value #LAST_BYTES} ({@code backup_job_last_bytes}) and {@value #LAST_FILES} ({@code backup_job_last_files}),
  * gauges, tags {@code dataset}, {@code type}: content bytes (before compression) and file members of the dataset's
  * last successful backup (restore).</li>
+ * <li>{@value #FILES_NOT_TAKEN} ({@code backup_files_not_taken_total}), counter, tag {@code dataset}: files that
+ * backups could not read (permission denied, I/O error) and committed levels lack; each such job ends
+ * {@code PARTIAL}, counted in {@value #JOBS} with {@code status="partial"}. A {@code PARTIAL} job is not a
+ * success: it moves neither {@value #LAST_SUCCESS} nor the last-job gauges.</li>
  * <li>{@value #QUEUE_DEPTH} ({@code backup_queue_depth}), gauge: jobs accepted and not yet running.</li>
  * <li>{@value #LOCK_WAIT} ({@code backup_lock_wait_seconds_count|sum|max}), timer, tags {@code dataset},
  * {@code type}, {@code outcome} = {@code acquired}|{@code timeout}: how long runs waited for the dataset's lock
@@ -63,6 +67,7 @@ public class JobMetrics {
     static final String LAST_FILES = "backup.job.last.files";
     static final String QUEUE_DEPTH = "backup.queue.depth";
     static final String LOCK_WAIT = "backup.lock.wait";
+    static final String FILES_NOT_TAKEN = "backup.files.not.taken";
     /** Not a valid dataset name (those start with a letter or digit), so it never collides with one. */
     static final String UNKNOWN_DATASET = "_unknown";
 
@@ -103,6 +108,9 @@ public class JobMetrics {
                         .tags("dataset", dataset, "type", type, "status", status)
                         .register(registry)
                         .record(Duration.between(job.startedAt(), job.finishedAt()));
+            }
+            if (job.missed() != null && job.missed().total() > 0) {
+                registry.counter(FILES_NOT_TAKEN, Tags.of("dataset", dataset)).increment(job.missed().total());
             }
             if (job.status() == JobState.SUCCEEDED) {
                 success(job.dataset(), type, job.finishedAt());

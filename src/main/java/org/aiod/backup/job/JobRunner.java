@@ -40,7 +40,7 @@ public class JobRunner {
 
     /**
      * Validates and runs {@code command} on the calling thread, without the queue or the journal: the command
-     * line's path. Returns the job REJECTED, SUCCEEDED or FAILED.
+     * line's path. Returns the job REJECTED, SUCCEEDED, PARTIAL or FAILED.
      */
     public Job runNow(JobCommand command) {
         Optional<JobError> invalid = validate(command);
@@ -105,6 +105,10 @@ public class JobRunner {
             if (job.type() == JobType.BACKUP) {
                 BackupSummary s = engine.backup(job.dataset());
                 lockWaited(job, s.lockWait(), true);
+                if (s.partial()) {
+                    return job.partial(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(),
+                            s.archive().toString(), s.warnings(), MissedFiles.of(s.notTaken(), s.notTakenCount()));
+                }
                 return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
                         s.warnings());
             }

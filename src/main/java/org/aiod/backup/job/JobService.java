@@ -45,6 +45,7 @@ public class JobService {
     private final JobRunner runner;
     private final BackupConfig config;
     private final Instance<JobEventSink> sinks;
+    private final Instance<LeftoverCleanup> leftovers;
     private final JobMetrics metrics;
     private final JobJournal journal;
     private final ExecutorService workers;
@@ -53,14 +54,19 @@ public class JobService {
     private final Set<String> activeDatasets = new HashSet<>();
     private final Map<String, CompletableFuture<Job>> completions = new HashMap<>();
     private final List<CompletableFuture<Void>> capacityWaiters = new ArrayList<>();
+    private final List<Job> recoveredInterrupted = new ArrayList<>();
+    private final List<Job> recoveredQueued = new ArrayList<>();
     private int queued;
     private volatile boolean started;
+    /** The first worker that died of an {@link Error}, as one line; {@code null} while none did. */
+    private volatile String workerDeath;
 
-    JobService(JobRunner runner, BackupConfig config, Instance<JobEventSink> sinks, ObjectMapper json,
-            JobMetrics metrics) {
+    JobService(JobRunner runner, BackupConfig config, Instance<JobEventSink> sinks,
+            Instance<LeftoverCleanup> leftovers, ObjectMapper json, JobMetrics metrics) {
         this.runner = runner;
         this.config = config;
         this.sinks = sinks;
+        this.leftovers = leftovers;
         this.metrics = metrics;
         this.journal = new JobJournal(config.backupRoot().resolve(".aiod-backup").resolve("jobs"), json,
                 config.journal().keep());
@@ -72,7 +78,11 @@ public class JobService {
         });
     }
 
-    /** Loads the journal: jobs that were running when the process died failed; queued ones are queued again. */
+    /**
+     * Loads the journal: what runs killed mid-way left on disk is removed, and jobs that were running when the
+     * process died end {@code FAILED} with code {@code INTERRUPTED}. Their events go out, and queued jobs are queued
+     * again, in {@link #resume} once the event channel is wired.
+     */
     void start(@Observes @Priority(500) StartupEvent event) {
         List<Job> jobs;
         try {
@@ -80,22 +90,74 @@ public class JobService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the job journal", e);
         }
+        Map<String, List<String>> cleaned = cleanLeftovers();
         synchronized (this) {
             for (Job job : jobs) {
                 if (job.status() == JobState.RUNNING) {
-                    Job interrupted = job.failed(Instant.now(), new JobError("INTERRUPTED",
-                            "the service stopped while this job was running; nothing half-written was kept"));
-                    journal.save(interrupted);
-                    LOG.info(JobLog.finished(interrupted));
-                    metrics.finished(interrupted);
+                    Job failed = job.failed(Instant.now(), new JobError("INTERRUPTED", interruptedMessage(
+                            cleaned.getOrDefault(job.dataset(), List.of()))));
+                    journal.save(failed);
+                    LOG.info(JobLog.finished(failed));
+                    metrics.finished(failed);
+                    recoveredInterrupted.add(failed);
                 } else if (job.status() == JobState.QUEUED) {
-                    enqueue(job);
+                    recoveredQueued.add(job);
                 }
             }
+        }
+        LOG.infof("job service loaded its journal: %d jobs, %d interrupted, %d queued", jobs.size(),
+                recoveredInterrupted.size(), recoveredQueued.size());
+    }
+
+    /**
+     * After SmallRye Reactive Messaging wired the event channel (its observer has priority 1000) and before commands
+     * are received (2000): publishes the event of every interrupted job, whatever its source, so its caller learns
+     * its end like any other's (a command message of one that the broker redelivers is answered from the journal
+     * and gets the same event again), and queues the jobs that were queued, whose events then have somewhere to go.
+     */
+    void resume(@Observes @Priority(1500) StartupEvent event) {
+        synchronized (this) {
+            recoveredQueued.forEach(this::enqueue);
+            recoveredQueued.clear();
             started = true;
         }
-        LOG.infof("job service started: %d workers, queue capacity %d, %d jobs in the journal", config.workers(),
-                config.queueCapacity(), jobs.size());
+        for (Job job : recoveredInterrupted) {
+            publish(job).whenComplete((v, error) -> {
+                if (error != null) {
+                    LOG.warnf("completion event of interrupted job %s was not accepted: %s", job.jobId(),
+                            error.getMessage());
+                }
+            });
+        }
+        recoveredInterrupted.clear();
+        LOG.infof("job service started: %d workers, queue capacity %d", config.workers(), config.queueCapacity());
+    }
+
+    /** What a job found running at start-up was, and what of its run was removed. */
+    static String interruptedMessage(List<String> removed) {
+        String message = "the service stopped while this job was running; nothing half-written was kept";
+        if (removed.isEmpty()) {
+            return message;
+        }
+        int shown = Math.min(removed.size(), 10);
+        return message + "; removed at start-up: " + String.join(", ", removed.subList(0, shown))
+                + (removed.size() > shown ? " and " + (removed.size() - shown) + " more" : "");
+    }
+
+    /** Runs the leftover clean-up when there is one; a failure of it is logged, never fatal. */
+    private Map<String, List<String>> cleanLeftovers() {
+        if (leftovers.isUnsatisfied()) {
+            return Map.of();
+        }
+        try {
+            Map<String, List<String>> cleaned = leftovers.get().clean();
+            cleaned.forEach((dataset, removed) -> LOG.infof("dataset %s: removed at start-up what killed runs left: %s",
+                    dataset, String.join(", ", removed)));
+            return cleaned;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "leftovers of killed runs were not cleaned at start-up");
+            return Map.of();
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -196,9 +258,18 @@ public class JobService {
         return started;
     }
 
-    /** Whether the worker pool still accepts work. */
+    /** Whether the worker pool still accepts work and no worker died of an {@link Error}. */
     public boolean isAlive() {
-        return !workers.isShutdown();
+        return !workers.isShutdown() && workerDeath == null;
+    }
+
+    /**
+     * Why the process should be restarted: the first worker that died of an {@link Error} (an
+     * {@code OutOfMemoryError}, a {@code StackOverflowError}, a failed assertion), with its job; {@code null} while
+     * none did. Its job ended {@code FAILED}; the pool keeps running the next jobs, but the process may be damaged.
+     */
+    public String workerDeath() {
+        return workerDeath;
     }
 
     private Optional<Job> findExisting(JobCommand command) {
@@ -239,20 +310,28 @@ public class JobService {
             capacityWaiters.clear();
         }
         Job finished;
+        Job running = null;
         // for structured (JSON) logs: every line logged while the job runs carries its id and dataset
         MDC.put("jobId", job.jobId());
         MDC.put("dataset", dataset);
         try {
-            Job running = job.started(Instant.now());
+            running = job.started(Instant.now());
             journal.save(running);
             LOG.info(JobLog.started(running));
             finished = runner.run(running);
             journal.save(finished);
-            LOG.info(JobLog.finished(finished));
+            if (finished.status() == JobState.PARTIAL) {
+                LOG.warn(JobLog.finished(finished));
+                JobLog.missed(finished).forEach(LOG::warn);
+            } else {
+                LOG.info(JobLog.finished(finished));
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be recorded", job.jobId());
             finished = job.status() == JobState.QUEUED ? job.failed(Instant.now(), new JobError("INTERNAL_ERROR",
                     String.valueOf(e))) : job;
+        } catch (Error e) {
+            finished = workerDied(job, running, e);
         } finally {
             MDC.remove("jobId");
             MDC.remove("dataset");
@@ -278,6 +357,35 @@ public class JobService {
                 done.complete(result);
             }
         });
+    }
+
+    /**
+     * A worker died of an {@link Error} while running {@code job}: the job ends {@code FAILED} (code
+     * {@code INTERNAL_ERROR}) as far as the journal can still be written, and liveness goes down, since an
+     * {@code OutOfMemoryError} may have left the process unable to work. The worker thread itself survives.
+     */
+    private Job workerDied(Job queued, Job running, Error error) {
+        String what = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        if (workerDeath == null) {
+            workerDeath = "a worker died of " + what + " running job " + queued.jobId() + " (" + queued.type() + " of "
+                    + queued.dataset() + ") at " + Instant.now() + "; restart the process";
+        }
+        Job failed;
+        try {
+            failed = (running != null ? running : queued).failed(Instant.now(), new JobError("INTERNAL_ERROR",
+                    "the worker running this job died of " + what + "; nothing half-written was kept"));
+        } catch (RuntimeException | Error e) {
+            return queued;
+        }
+        try {
+            LOG.errorf(error, "job %s: worker died of %s", queued.jobId(), what);
+            journal.save(failed);
+            LOG.info(JobLog.finished(failed));
+        } catch (RuntimeException | Error e) {
+            // the journal keeps it RUNNING: the next start marks it interrupted; the caller still gets this answer
+            LOG.errorf(e, "job %s: its failure could not be recorded", queued.jobId());
+        }
+        return failed;
     }
 
     private CompletionStage<Void> publish(Job job) {

@@ -8,12 +8,17 @@ public enum JobState {
     RUNNING,
     /** Finished; the backup or restore is complete. */
     SUCCEEDED,
+    /**
+     * Finished and committed, but without some files the dataset has (they could not be read: permission denied,
+     * an I/O error); the job's {@code missed} lists them. Not a success: it needs an operator.
+     */
+    PARTIAL,
     /** Ran, or was interrupted, and did not complete; nothing half-written was left. */
     FAILED,
     /** Never ran: the command was invalid or named something that does not exist. */
     REJECTED;
 
     public boolean isFinal() {
-        return this == SUCCEEDED || this == FAILED || this == REJECTED;
+        return this == SUCCEEDED || this == PARTIAL || this == FAILED || this == REJECTED;
     }
 }

@@ -9,8 +9,9 @@ public final class JobTransitions {
 
     private static final Map<JobState, Set<JobState>> ALLOWED = Map.of(
             JobState.QUEUED, EnumSet.of(JobState.RUNNING, JobState.FAILED),
-            JobState.RUNNING, EnumSet.of(JobState.SUCCEEDED, JobState.FAILED),
+            JobState.RUNNING, EnumSet.of(JobState.SUCCEEDED, JobState.PARTIAL, JobState.FAILED),
             JobState.SUCCEEDED, EnumSet.noneOf(JobState.class),
+            JobState.PARTIAL, EnumSet.noneOf(JobState.class),
             JobState.FAILED, EnumSet.noneOf(JobState.class),
             JobState.REJECTED, EnumSet.noneOf(JobState.class));
     private static final Set<JobState> INITIAL = EnumSet.of(JobState.QUEUED, JobState.REJECTED);

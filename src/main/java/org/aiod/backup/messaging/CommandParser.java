@@ -32,13 +32,20 @@ import io.vertx.core.json.JsonObject;
  * <p>Fields: {@code dataset} (string, required), {@code requestId} (string, optional), and for a restore
  * {@code cycle} (JSON integer &gt;= 0, required) and {@code level} (JSON integer &gt;= 0, optional). A {@code null}
  * optional field counts as absent. Numbers must be written as integers: {@code 2.5}, {@code 2.0}, {@code 2e0} and
- * {@code "2"} are refused. Fields this service does not know are ignored, so a sender may add its own (a trace id,
- * a comment) and newer senders keep working; a backup command's {@code cycle} or {@code level} are such fields.
- * Every problem of a body is reported at once, separated by {@code "; "}.
+ * {@code "2"} are refused. A field this service does not know is refused, never ignored: a sender who asked for
+ * something this version does not do (a restore's {@code target}, a backup's {@code cycle}) must not get something
+ * else done silently. {@code requestId} is 1 to 128 characters of {@code [A-Za-z0-9._:-]}. Anything after the
+ * object (a second value, garbage) is refused. Every problem of a body is reported at once, separated by
+ * {@code "; "}; a refused request id is not kept in the rejected command.
  */
 final class CommandParser {
 
     static final String INVALID_COMMAND = "INVALID_COMMAND";
+
+    /** The fields of each command, in the order they are named in an error. */
+    private static final Map<JobType, List<String>> FIELDS = Map.of(
+            JobType.BACKUP, List.of("dataset", "requestId"),
+            JobType.RESTORE, List.of("dataset", "cycle", "level", "requestId"));
 
     private CommandParser() {
     }
@@ -66,8 +73,20 @@ final class CommandParser {
                     new JobError(INVALID_COMMAND, "the body must be a JSON object, was " + describe(json)));
         }
         List<String> problems = new ArrayList<>();
+        List<String> known = FIELDS.get(type);
+        for (String name : object.fieldNames()) {
+            if (!known.contains(name)) {
+                problems.add("unknown field " + Json.encode(abbreviate(name)) + " (a " + type.name().toLowerCase(
+                        java.util.Locale.ROOT) + " command has " + String.join(", ", known) + ")");
+            }
+        }
         String dataset = string(object, "dataset", true, problems);
         String requestId = string(object, "requestId", false, problems);
+        String badRequestId = org.aiod.backup.job.JobCommand.requestIdProblem(requestId);
+        if (badRequestId != null) {
+            problems.add(badRequestId);
+            requestId = null;
+        }
         Long cycle = null;
         Integer level = null;
         if (type == JobType.RESTORE) {
@@ -106,6 +125,7 @@ final class CommandParser {
             throw new IllegalArgumentException("the body is empty; expected a JSON object");
         }
         try {
+            // Vert.x reads one value and refuses anything after it ("Unexpected trailing token")
             return Json.decodeValue(text);
         } catch (DecodeException e) {
             throw new IllegalArgumentException("the body is not valid JSON: " + message(e));

@@ -22,7 +22,7 @@ import org.aiod.backup.engine.testing.Trees;
 /** What the HTTP tests share: callers with the test profile's users, fresh datasets, waiting for a job's end. */
 final class HttpTesting {
 
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "REJECTED");
+    private static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "REJECTED");
     private static final List<Path> CREATED = new CopyOnWriteArrayList<>();
 
     private HttpTesting() {

@@ -94,7 +94,7 @@ class StatusTableTest {
 
     private static ApiException rejection(String code) {
         Job job = new Job("j", null, null, JobType.RESTORE, "x", 1L, null, JobSource.HTTP, JobState.REJECTED,
-                Instant.EPOCH, null, Instant.EPOCH, null, null, null, new JobError(code, "why"), List.of());
+                Instant.EPOCH, null, Instant.EPOCH, null, null, null, new JobError(code, "why"), List.of(), null);
         return ApiException.rejected(job);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 
 import org.aiod.backup.engine.testing.TreeSnapshot;
 import org.aiod.backup.engine.testing.Trees;
+import org.aiod.backup.testing.Unprivileged;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +170,27 @@ class CommandLineToolTest {
         }
     }
 
+    /**
+     * A backup that could not read some files (mode 000; as root the command runs without the capabilities that
+     * bypass it) commits its level, exits 3 (not 0, not 1) and lists each missed file on standard error.
+     */
+    @Test
+    void aBackupMissingUnreadableFilesExitsThreeAndListsWhatItMissed() throws Exception {
+        Trees.chmod(Trees.write(data.resolve("connectors/state/private.key"), "secret\n"), "---------");
+        Result partial = cli(true, "backup", "connectors");
+        assertEquals(3, partial.exit(), partial.out() + partial.err());
+        assertTrue(partial.out().startsWith("backed up connectors: cycle 0 level 0, 2 files"), partial.out());
+        assertTrue(partial.err().contains("PARTIAL: level 0 of cycle 0 was committed without 1 file that could not"
+                + " be read"), partial.err());
+        assertTrue(partial.err().contains("  not taken: state/private.key (permission denied)"), partial.err());
+        assertTrue(Files.isRegularFile(backups.resolve("connectors/connectors_0/connectors0.tar.gz")));
+        // once readable, the next backup is complete again: fixing the mode moves the ctime, so the file is taken
+        Trees.chmod(data.resolve("connectors/state/private.key"), "rw-------");
+        Result complete = cli(true, "backup", "connectors");
+        assertEquals(0, complete.exit(), complete.err());
+        assertTrue(complete.out().startsWith("backed up connectors: cycle 0 level 1, 1 files"), complete.out());
+    }
+
     private static void assertFailure(Result result, int exit, String line) {
         assertEquals(exit, result.exit(), result.err());
         assertEquals(line, result.err().strip());
@@ -176,6 +198,11 @@ class CommandLineToolTest {
 
     /** Runs the artifact's entry point in a new JVM; leading {@code -D} words become JVM options. */
     private Result cli(String... words) throws Exception {
+        return cli(false, words);
+    }
+
+    /** As {@link #cli(String...)}; {@code unprivileged}: without root's power to read any file. */
+    private Result cli(boolean unprivileged, String... words) throws Exception {
         List<String> jvm = new ArrayList<>();
         List<String> args = new ArrayList<>();
         for (String word : words) {
@@ -190,7 +217,7 @@ class CommandLineToolTest {
         command.addAll(jvm);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).start();
+        Process process = new ProcessBuilder(unprivileged ? Unprivileged.command(command) : command).start();
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Result(process.waitFor(), out, err);

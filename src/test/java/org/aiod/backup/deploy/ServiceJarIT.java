@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.aiod.backup.engine.testing.Trees;
 import org.aiod.backup.testing.PrometheusText;
+import org.aiod.backup.testing.Unprivileged;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -270,10 +271,68 @@ class ServiceJarIT {
                 .get(20, TimeUnit.SECONDS);
     }
 
+    /**
+     * A backup that cannot read some files (mode 000; as root the service runs without the capabilities that bypass
+     * it) ends {@code PARTIAL}, not {@code SUCCEEDED}: its level is committed, its view (the body of its event) lists
+     * what it missed, its log says which, and the metrics count the files and the partial job.
+     */
+    @Test
+    void aBackupMissingUnreadableFilesEndsPartialAndSaysWhat() throws Exception {
+        Path out = tmp.resolve("partial.log");
+        int port = freePort();
+        Path dataset = tmp.resolve("data").resolve("connectors");
+        Trees.write(dataset.resolve("a.txt"), "alpha");
+        Trees.chmod(Trees.write(dataset.resolve("keys/private.key"), "secret"), "---------");
+        process = start(Map.of(
+                "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ADMIN", sha512Hex("admin:Quarkus:s3cret"),
+                "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin",
+                "QUARKUS_HTTP_PORT", Integer.toString(port),
+                "BACKUP_BROKER_PORT", Integer.toString(freePort())), out, true);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String base = "http://localhost:" + port;
+        awaitStatus(http, base + "/q/health/ready", 200, out);
+        HttpResponse<String> accepted = http.send(post(base + "/api/backups", "{\"dataset\":\"connectors\"}",
+                "admin:s3cret"), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String jobId = JSON.readTree(accepted.body()).path("jobId").asText();
+        JsonNode job = null;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < deadline;) {
+            job = JSON.readTree(http.send(get(base + "/api/jobs/" + jobId, "admin:s3cret"),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (!job.path("finishedAt").isNull()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("PARTIAL", job.path("status").asText(), String.valueOf(job));
+        assertEquals(1, job.path("missed").path("total").asLong(), String.valueOf(job));
+        assertEquals("keys/private.key", job.path("missed").path("files").path(0).path("path").asText());
+        assertEquals("permission denied", job.path("missed").path("files").path(0).path("reason").asText());
+        assertEquals(1, job.path("files").asLong(), String.valueOf(job));
+        assertTrue(Files.isRegularFile(tmp.resolve("backups/connectors/connectors_0/connectors0.tar.gz")));
+
+        PrometheusText metrics = PrometheusText.parse(http.send(get(base + "/q/metrics", null),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(1.0, metrics.valueOrZero("backup_files_not_taken_total", Map.of("dataset", "connectors")));
+        assertEquals(1.0, metrics.valueOrZero("backup_jobs_total", Map.of("dataset", "connectors", "type", "backup",
+                "status", "partial")));
+        String log = Files.readString(out, StandardCharsets.UTF_8);
+        assertTrue(log.contains("job " + jobId + " PARTIAL: type=BACKUP dataset=connectors cycle=0 level=0 files=1"),
+                log);
+        assertTrue(log.contains("job " + jobId + " not taken: path=\"keys/private.key\" reason=\"permission denied\""),
+                log);
+    }
+
     private Process start(Map<String, String> env, Path out) throws IOException {
+        return start(env, out, false);
+    }
+
+    /** {@code unprivileged}: without root's power to read any file, see {@link Unprivileged}. */
+    private Process start(Map<String, String> env, Path out, boolean unprivileged) throws IOException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false)
+        ProcessBuilder builder = new ProcessBuilder(unprivileged ? Unprivileged.command(command) : command)
+                .redirectErrorStream(false)
                 .redirectOutput(out.toFile()).redirectError(tmp.resolve(out.getFileName() + ".err").toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("BACKUP_") || k.startsWith("AMQP"));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class JobTransitionsTest {
 
     private static final List<String> ALLOWED = List.of("null->QUEUED", "null->REJECTED", "QUEUED->RUNNING",
-            "QUEUED->FAILED", "RUNNING->SUCCEEDED", "RUNNING->FAILED");
+            "QUEUED->FAILED", "RUNNING->SUCCEEDED", "RUNNING->PARTIAL", "RUNNING->FAILED");
 
     @Test
     void exactlyTheseTransitionsAreAllowed() {

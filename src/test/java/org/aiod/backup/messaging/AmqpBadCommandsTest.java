@@ -116,6 +116,28 @@ class AmqpBadCommandsTest {
                 new Bad("no such cycle", RESTORE_COMMANDS,
                         c -> c.sendJson(RESTORE_COMMANDS, new JsonObject().put("dataset", ds).put("cycle", 99)),
                         "NO_SUCH_CYCLE", "has no cycle 99"),
+                new Bad("restore with a target (unknown field)", RESTORE_COMMANDS,
+                        c -> c.sendJson(RESTORE_COMMANDS, new JsonObject().put("dataset", ds).put("cycle", 0)
+                                .put("target", "/elsewhere")),
+                        "INVALID_COMMAND", "unknown field \"target\""),
+                new Bad("backup with a comment (unknown field)", BACKUP_COMMANDS,
+                        c -> c.sendJson(BACKUP_COMMANDS, backup(ds, null).put("comment", "hi")),
+                        "INVALID_COMMAND", "unknown field \"comment\""),
+                new Bad("cycle 0.5", RESTORE_COMMANDS,
+                        c -> c.sendJson(RESTORE_COMMANDS, new JsonObject().put("dataset", ds).put("cycle", 0.5)),
+                        "INVALID_COMMAND", "cycle must be an integer, was the number 0.5"),
+                new Bad("trailing garbage", BACKUP_COMMANDS,
+                        c -> c.sendText(BACKUP_COMMANDS, backup(ds, null).encode() + " garbage"),
+                        "INVALID_COMMAND", "not valid JSON"),
+                new Bad("a second object", BACKUP_COMMANDS,
+                        c -> c.sendText(BACKUP_COMMANDS, backup(ds, null).encode() + backup(ds, null).encode()),
+                        "INVALID_COMMAND", "not valid JSON"),
+                new Bad("requestId too long", BACKUP_COMMANDS,
+                        c -> c.sendJson(BACKUP_COMMANDS, backup(ds, "r".repeat(129))),
+                        "INVALID_COMMAND", "requestId must be 1 to 128 characters of [A-Za-z0-9._:-]"),
+                new Bad("requestId ill-formed", BACKUP_COMMANDS,
+                        c -> c.sendJson(BACKUP_COMMANDS, backup(ds, "a b/c")),
+                        "INVALID_COMMAND", "requestId must be 1 to 128 characters of [A-Za-z0-9._:-]"),
                 new Bad("no such level", RESTORE_COMMANDS,
                         c -> c.sendJson(RESTORE_COMMANDS, new JsonObject().put("dataset", ds).put("cycle", 0)
                                 .put("level", 5)),
@@ -149,7 +171,7 @@ class AmqpBadCommandsTest {
 
         // the consumers are still there: a valid command sent afterwards succeeds, and nothing more is dead-lettered
         String after = client.sendJson(RESTORE_COMMANDS, new JsonObject().put("dataset", ds).put("cycle", 0)
-                .put("level", 0).put("comment", "extra fields are ignored"));
+                .put("level", 0));
         await().atMost(WAIT).until(() -> byCorrelation(events, after).size() == 1);
         assertEquals("SUCCEEDED", byCorrelation(events, after).get(0).getString("status"),
                 byCorrelation(events, after).get(0).encode());

@@ -45,10 +45,36 @@ class CommandParserTest {
     }
 
     @Test
-    void unknownFieldsAreIgnored() {
-        CommandParser.Parsed p = parse(JobType.BACKUP, "{\"dataset\":\"db\",\"cycle\":\"whatever\",\"x\":[1]}");
-        assertTrue(p.valid(), String.valueOf(p.error()));
-        assertNull(p.command().cycle());
+    void unknownFieldsAreRefusedNeverIgnored() {
+        // a restore elsewhere that this version cannot do must not become a restore in place
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":0,\"target\":\"/elsewhere\"}",
+                "unknown field \"target\" (a restore command has dataset, cycle, level, requestId)");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"cycle\":2}",
+                "unknown field \"cycle\" (a backup command has dataset, requestId)");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"Dataset\":\"db\"}", "unknown field \"Dataset\"");
+    }
+
+    @Test
+    void requestIdsAreShortAndPlain() {
+        assertTrue(parse(JobType.BACKUP, "{\"dataset\":\"db\",\"requestId\":\"nightly-2024.05.01:a_B\"}").valid());
+        assertTrue(parse(JobType.BACKUP, "{\"dataset\":\"db\",\"requestId\":\"" + "r".repeat(128) + "\"}").valid());
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"requestId\":\"" + "r".repeat(129) + "\"}",
+                "requestId must be 1 to 128 characters of [A-Za-z0-9._:-], was 129 characters long");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"requestId\":\"a b\"}", "requestId must be 1 to 128");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"requestId\":\"\"}", "requestId must be 1 to 128");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"requestId\":\"a/b\\n\"}", "requestId must be 1 to 128");
+        // a refused request id is not kept: the rejection must not answer a later, valid command of that id
+        assertNull(parse(JobType.BACKUP, "{\"dataset\":\"db\",\"requestId\":\"a b\"}").command().requestId());
+    }
+
+    @Test
+    void typesAreStrictAndNothingMayFollowTheObject() {
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":\"0\"}", "cycle must be an integer, was the string");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":0.5}", "cycle must be an integer, was the number 0.5");
+        assertError(JobType.BACKUP, "{\"dataset\":5}", "dataset must be a string, was the number 5");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\"} trailing", "not valid JSON");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\"}{\"dataset\":\"other\"}", "not valid JSON");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\"} 1", "not valid JSON");
     }
 
     @Test

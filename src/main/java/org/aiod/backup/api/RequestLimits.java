@@ -1,0 +1,115 @@
+package org.aiod.backup.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The failures Vert.x meets before REST processing, answered as {@code application/problem+json} like every other
+ * error: a body over {@value #MAX_BODY} bytes (413 {@code BODY_TOO_LARGE}), a request target over
+ * {@value #MAX_URI} characters (414 {@code URI_TOO_LONG}). A first route checks what the request line and headers say.
+ * A body sent without a length (chunked) is cut at the same limit by the REST layer, which answers a bare 413; a
+ * failure handler turns a 413 that reaches the router's failure path into a problem too.
+ * <p>
+ * Quarkus's own limits sit above these, so that what exceeds ours reaches this check: its body limit
+ * ({@code quarkus.http.limits.max-body-size}, 10 MiB by default) is enforced on a router in front of this one, and
+ * the HTTP decoder's limit on the request line ({@code quarkus.http.limits.max-initial-line-length}) is set to 64 KiB.
+ * Beyond those, Quarkus and Vert.x answer a bare 413 or 414 and close the connection.
+ */
+@ApplicationScoped
+public class RequestLimits {
+
+    /** The longest request target (path and query) served; the README documents it. */
+    static final int MAX_URI = 8192;
+    /** The largest request body read, in bytes: commands are small JSON objects; the README documents it. */
+    static final long MAX_BODY = 64 * 1024;
+    /** Where Quarkus's REST layer finds the body limit of a request sent without a length (chunked). */
+    private static final String BODY_LIMIT_KEY = "io.quarkus.max-request-size";
+
+    private static final Logger LOG = Logger.getLogger(RequestLimits.class);
+
+    private final ObjectMapper json;
+
+    RequestLimits(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::check);
+        // after Quarkus's own body limit route (order -2), which sets its limit for a body without a length
+        router.route().order(-1).handler(this::limitChunkedBody);
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::failed);
+    }
+
+    private void check(RoutingContext http) {
+        String uri = http.request().uri();
+        if (uri.length() > MAX_URI) {
+            answer(http, 414, "URI_TOO_LONG", "the request target is " + uri.length() + " characters long; at most "
+                    + MAX_URI + " are served", "/");
+            return;
+        }
+        String rawPath = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
+        String length = http.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                answer(http, 400, "MALFORMED_REQUEST", "Content-Length is not a number", rawPath);
+                return;
+            }
+            if (declared > MAX_BODY) {
+                answer(http, 413, "BODY_TOO_LARGE", tooLarge(), rawPath);
+                return;
+            }
+        }
+        http.next();
+    }
+
+    /** A body without a length is cut by the REST layer at this limit; {@link #failed} answers it. */
+    private void limitChunkedBody(RoutingContext http) {
+        if (http.request().getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            http.put(BODY_LIMIT_KEY, MAX_BODY);
+        }
+        http.next();
+    }
+
+    private void failed(RoutingContext http) {
+        if (http.response().headWritten()) {
+            http.next();
+            return;
+        }
+        if (http.statusCode() == 413) {
+            answer(http, 413, "BODY_TOO_LARGE", tooLarge(), "/");
+        } else {
+            http.next();
+        }
+    }
+
+    private String tooLarge() {
+        return "the body is larger than " + MAX_BODY + " bytes; commands are small JSON objects";
+    }
+
+    private void answer(RoutingContext http, int status, String code, String detail, String instance) {
+        LOG.debugf("%s answered %d %s: %s", http.request().method(), status, code, detail);
+        String body;
+        try {
+            body = json.writeValueAsString(Problem.of(status, code, detail, instance, null));
+        } catch (JsonProcessingException e) {
+            body = "{\"status\":" + status + ",\"code\":\"" + code + "\"}";
+        }
+        http.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                // the rest of an oversized body is not read: the connection cannot carry another request
+                .putHeader(HttpHeaders.CONNECTION, status == 413 ? "close" : "keep-alive")
+                .end(body);
+    }
+}
