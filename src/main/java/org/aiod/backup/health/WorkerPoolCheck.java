@@ -11,9 +11,8 @@ import org.eclipse.microprofile.health.Liveness;
 /**
  * Liveness: the worker pool still accepts work, and no worker died of an {@link Error} (an
  * {@code OutOfMemoryError}, a {@code StackOverflowError}): after one the process may be damaged, so it asks to be
- * restarted (the job it ran ended {@code FAILED}). The outgoing AMQP channel's liveness comes from SmallRye Reactive
- * Messaging's own check ({@code quarkus.messaging.health.enabled}), which reports a channel whose reconnect attempts
- * are used up; it is not repeated here.
+ * restarted (the job it ran ended {@code FAILED}). The broker is deliberately not part of liveness: a restart would
+ * cut running backups and not bring the broker back (see {@code BrokerCheck}, in the wellness group).
  */
 @Liveness
 @ApplicationScoped

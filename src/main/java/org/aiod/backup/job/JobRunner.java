@@ -18,7 +18,7 @@ import org.aiod.backup.engine.RestoreSummary;
  * The only caller of the engine: validates commands against what is on disk, runs jobs, and describes datasets.
  */
 @ApplicationScoped
-public class JobRunner {
+public class JobRunner implements LeftoverCleanup {
 
     static final java.util.regex.Pattern DATASET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -49,6 +49,36 @@ public class JobRunner {
         }
         Job queued = Job.queued(command, Instant.now());
         return run(queued.started(Instant.now()));
+    }
+
+    /**
+     * The engine's start-up recovery: temporary files of killed backups removed, interrupted restores completed or
+     * rolled back, each dataset under its lock (a dataset whose lock another process holds is left to that run).
+     */
+    @Override
+    public java.util.Map<String, List<String>> clean() {
+        java.util.Map<String, List<String>> cleaned = new java.util.TreeMap<>();
+        for (org.aiod.backup.engine.LeftoverRecovery r : engine.recoverLeftovers()) {
+            List<String> done = new java.util.ArrayList<>();
+            switch (r.outcome()) {
+                case SKIPPED_LOCKED -> done.add("nothing: another process holds the dataset's lock");
+                case FAILED -> done.add("nothing: recovery failed");
+                case RECOVERED -> {
+                    if (r.tempFilesRemoved() > 0) {
+                        done.add(r.tempFilesRemoved() + " temporary file(s) of a killed backup");
+                    }
+                    if (r.swapsCompleted() > 0) {
+                        done.add("the old content of an interrupted restore, whose verified tree is now in place");
+                    }
+                    if (r.stagingRemoved() > 0) {
+                        done.add("the staging directory of an interrupted restore (the dataset is as it was)");
+                    }
+                }
+            }
+            done.addAll(r.notes());
+            cleaned.put(r.dataset(), List.copyOf(done));
+        }
+        return cleaned;
     }
 
     /** Reads the archives of a dataset (one cycle, or all) to their end against SHA256SUMS. */

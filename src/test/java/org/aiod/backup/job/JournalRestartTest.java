@@ -23,7 +23,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The journal survives a restart: the service starts on a journal left by a process that died with one job running
- * and one queued. The running one is answered as FAILED (interrupted), the queued one runs.
+ * and one queued. The running one is answered as FAILED (interrupted), saying what its killed run left and the
+ * start-up removed; the queued one runs; temporary files of killed runs are gone before any job runs.
  */
 @QuarkusTest
 @TestProfile(JournalRestartTest.Restarted.class)
@@ -54,6 +55,13 @@ class JournalRestartTest {
                 deleteRecursively(ROOT);
                 Path dataset = Files.createDirectories(ROOT.resolve("data/restarted"));
                 Files.writeString(dataset.resolve("file.txt"), "content");
+                // the temporary archives the killed backup of "restarted" was writing, and those of a dataset no
+                // job will touch after the restart: both are gone once the service has started
+                Files.writeString(Files.createDirectories(ROOT.resolve("backups/.aiod-backup/tmp/restarted"))
+                        .resolve("restarted3.tar.gz.part"), "half an archive");
+                Files.createDirectories(ROOT.resolve("data/idle"));
+                Files.writeString(Files.createDirectories(ROOT.resolve("backups/.aiod-backup/tmp/idle"))
+                        .resolve("idle0.tar.gz.part"), "half an archive");
                 Path journal = Files.createDirectories(ROOT.resolve("backups/.aiod-backup/jobs"));
                 Files.writeString(journal.resolve(RUNNING + ".json"), job(RUNNING, "RUNNING",
                         "\"2026-11-26T01:00:01Z\""), StandardCharsets.UTF_8);
@@ -95,7 +103,11 @@ class JournalRestartTest {
                 .statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("error.code", equalTo("INTERRUPTED"))
+                .body("error.message", org.hamcrest.Matchers.containsString(
+                        "removed at start-up: 1 temporary file(s) of a killed backup"))
                 .body("requestId", equalTo("req-" + RUNNING));
+        // removed at start-up, not at the dataset's next job (no job runs on "idle")
+        assertTrue(Files.notExists(ROOT.resolve("backups/.aiod-backup/tmp/idle/idle0.tar.gz.part")));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().preemptive()
                 .basic("viewer", "viewer").get("/api/jobs/" + QUEUED).then()
                 .statusCode(200)
