@@ -188,7 +188,10 @@ class CommandLineToolTest {
         Trees.chmod(data.resolve("connectors/state/private.key"), "rw-------");
         Result complete = cli(true, "backup", "connectors");
         assertEquals(0, complete.exit(), complete.err());
-        assertTrue(complete.out().startsWith("backed up connectors: cycle 0 level 1, 1 files"), complete.out());
+        assertTrue(complete.out().startsWith("backed up connectors: cycle 0 level 1, "), complete.out());
+        assertTrue(org.aiod.backup.engine.testing.GnuTar.members(backups.resolve(
+                "connectors/connectors_0/connectors1.tar.gz")).contains("./connectors/state/private.key"),
+                "level 1 holds the file level 0 missed");
     }
 
     private static void assertFailure(Result result, int exit, String line) {
