@@ -133,11 +133,34 @@ class StrictCommandsHttpTest {
         problem(http.send(HttpRequest.newBuilder(base.resolve("/api/backups")).header("Authorization", admin)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(large))
                 .build(), HttpResponse.BodyHandlers.ofString()), 413, "BODY_TOO_LARGE");
+        // a request target that is not a valid URI (a bad percent escape, a space)
+        rawProblem(base, "/api/jobs/%zz", admin, "MALFORMED_URI");
+        rawProblem(base, "/api/jobs/a{b}", admin, "MALFORMED_URI");
         // a body that is not JSON
         problem(http.send(HttpRequest.newBuilder(base.resolve("/api/backups")).header("Authorization", admin)
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("dataset=x"))
                 .build(), HttpResponse.BodyHandlers.ofString()), 415, "UNSUPPORTED_MEDIA_TYPE");
         assertEquals(jobs, jobsOfDataset(), "nothing was queued");
+    }
+
+    /**
+     * A GET with the request target exactly as given (java.net's clients refuse to send a malformed one), answered
+     * 400 with a problem of {@code code}.
+     */
+    private static void rawProblem(URI base, String target, String authorization, String code) throws IOException {
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+                    + "Authorization: " + authorization + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n")));
+        assertTrue(head.startsWith("HTTP/1.1 400"), answer);
+        assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-type: " + Problem.MEDIA_TYPE), answer);
+        JsonNode problem = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertEquals(400, problem.path("status").asInt(), answer);
+        assertEquals(code, problem.path("code").asText(), answer);
     }
 
     private static void problem(HttpResponse<String> response, int status, String code) throws IOException {

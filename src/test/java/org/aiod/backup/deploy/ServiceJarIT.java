@@ -248,6 +248,15 @@ class ServiceJarIT {
                 HttpResponse.BodyHandlers.ofString()).body());
         assertEquals(Optional.of(0.0), metrics.value("backup_broker_connected", Map.of("link", "commands")));
         assertEquals(Optional.of(0.0), metrics.value("backup_broker_connected", Map.of("link", "events")));
+
+        // the artifact's main lets a malformed request target reach the API, which answers it with a problem
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream().write("GET /api/jobs/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400") && answer.contains("application/problem+json")
+                    && answer.contains("\"MALFORMED_URI\""), answer);
+        }
     }
 
     /** Connects to the broker on {@code port} (no credentials when {@code user} is null); closes at once. */
