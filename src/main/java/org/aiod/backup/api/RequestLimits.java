@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
  * {@value #MAX_URI} characters (414 {@code URI_TOO_LONG}), a request target that is not a valid URI (400
  * {@code MALFORMED_URI}; Quarkus's own check, which answers a bare 400 before any route, is turned off by the
  * system property {@code vertx.disableURIValidation}, which the service's main and the test JVMs set). A first route checks what the request line and headers say.
- * A body sent without a length (chunked) is cut at the same limit by the REST layer, which answers a bare 413; a
- * failure handler turns a 413 that reaches the router's failure path into a problem too.
+ * A body sent without a length (chunked) is answered 411 {@code LENGTH_REQUIRED}: the REST layer would cut it at
+ * the limit with a bare 413 that no route sees. A failure handler turns a 413 that reaches the router's failure
+ * path into a problem too.
  * <p>
  * Quarkus's own limits sit above these, so that what exceeds ours reaches this check: its body limit
  * ({@code quarkus.http.limits.max-body-size}, 10 MiB by default) is enforced on a router in front of this one, and
@@ -80,8 +81,20 @@ public class RequestLimits {
                 answer(http, 413, "BODY_TOO_LARGE", tooLarge(), rawPath);
                 return;
             }
+        } else if (takesBody(http.request().method())) {
+            // a body without a length (HTTP/1.1 chunked, or HTTP/2 without content-length): the REST layer would cut
+            // it at the limit with a bare 413, which no route sees; commands are small, so their length is asked for
+            // up front
+            answer(http, 411, "LENGTH_REQUIRED", "a body must be sent with a Content-Length (at most " + MAX_BODY
+                    + " bytes), not chunked", rawPath);
+            return;
         }
         http.next();
+    }
+
+    private static boolean takesBody(io.vertx.core.http.HttpMethod method) {
+        return method == io.vertx.core.http.HttpMethod.POST || method == io.vertx.core.http.HttpMethod.PUT
+                || method == io.vertx.core.http.HttpMethod.PATCH;
     }
 
     /** A body without a length is cut by the REST layer at this limit; {@link #failed} answers it. */

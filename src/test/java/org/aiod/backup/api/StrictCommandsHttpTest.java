@@ -133,6 +133,16 @@ class StrictCommandsHttpTest {
         problem(http.send(HttpRequest.newBuilder(base.resolve("/api/backups")).header("Authorization", admin)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(large))
                 .build(), HttpResponse.BodyHandlers.ofString()), 413, "BODY_TOO_LARGE");
+        // a body sent without a length (chunked), of any size: its length is asked for
+        problem(http.send(HttpRequest.newBuilder(base.resolve("/api/backups")).header("Authorization", admin)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(large)))
+                .build(), HttpResponse.BodyHandlers.ofString()), 411, "LENGTH_REQUIRED");
+        problem(http.send(HttpRequest.newBuilder(base.resolve("/api/backups")).header("Authorization", admin)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(("{\"dataset\":\"" + DATASET + "\"}")
+                                .getBytes(StandardCharsets.UTF_8))))
+                .build(), HttpResponse.BodyHandlers.ofString()), 411, "LENGTH_REQUIRED");
         // a request target that is not a valid URI (a bad percent escape, a space)
         rawProblem(base, "/api/jobs/%zz", admin, "MALFORMED_URI");
         rawProblem(base, "/api/jobs/a{b}", admin, "MALFORMED_URI");
