@@ -292,14 +292,23 @@ class ServiceJarIT {
         Path dataset = tmp.resolve("data").resolve("connectors");
         Trees.write(dataset.resolve("a.txt"), "alpha");
         Trees.chmod(Trees.write(dataset.resolve("keys/private.key"), "secret"), "---------");
+        int brokerPort = freePort();
         process = start(Map.of(
                 "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ADMIN", sha512Hex("admin:Quarkus:s3cret"),
                 "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin",
                 "QUARKUS_HTTP_PORT", Integer.toString(port),
-                "BACKUP_BROKER_PORT", Integer.toString(freePort())), out, true);
+                "BACKUP_BROKER_PORT", Integer.toString(brokerPort)), out, true);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://localhost:" + port;
         awaitStatus(http, base + "/q/health/ready", 200, out);
+        // the completion event, as an AMQP subscriber receives it
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        java.util.concurrent.CompletableFuture<io.vertx.core.json.JsonObject> event =
+                new java.util.concurrent.CompletableFuture<>();
+        amqp(vertx, brokerPort, "admin", "s3cret").createReceiver("backup-events",
+                new io.vertx.amqp.AmqpReceiverOptions().addCapability("queue"))
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS)
+                .handler(m -> event.complete(m.bodyAsJsonObject()));
         HttpResponse<String> accepted = http.send(post(base + "/api/backups", "{\"dataset\":\"connectors\"}",
                 "admin:s3cret"), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, accepted.statusCode(), accepted.body());
@@ -319,6 +328,15 @@ class ServiceJarIT {
         assertEquals("permission denied", job.path("missed").path("files").path(0).path("reason").asText());
         assertEquals(1, job.path("files").asLong(), String.valueOf(job));
         assertTrue(Files.isRegularFile(tmp.resolve("backups/connectors/connectors_0/connectors0.tar.gz")));
+        try {
+            io.vertx.core.json.JsonObject body = event.get(30, TimeUnit.SECONDS);
+            assertEquals("PARTIAL", body.getString("status"), body.encode());
+            assertEquals(1, body.getJsonObject("missed").getLong("total"), body.encode());
+            assertEquals("keys/private.key", body.getJsonObject("missed").getJsonArray("files").getJsonObject(0)
+                    .getString("path"), body.encode());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        }
 
         PrometheusText metrics = PrometheusText.parse(http.send(get(base + "/q/metrics", null),
                 HttpResponse.BodyHandlers.ofString()).body());
