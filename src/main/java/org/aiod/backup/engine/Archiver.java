@@ -83,7 +83,14 @@ final class Archiver {
     }
 
     /** A directory as read from disk: its own lstat, and each entry's; {@code stat} is null if it vanished. */
-    private record Scan(FileStat stat, List<String> names, List<FileStat> stats) {
+    /**
+     * One directory as read: its own lstat (null when it is gone), its entries, and why they could not be listed
+     * (null when they could).
+     */
+    private record Scan(FileStat stat, List<String> names, List<FileStat> stats, String unlisted) {
+        Scan(FileStat stat, List<String> names, List<FileStat> stats) {
+            this(stat, names, stats, null);
+        }
     }
 
     /** Directories read ahead of the one being written, on other threads: lstat is most of an incremental. */
@@ -149,6 +156,16 @@ final class Archiver {
                     // gone before we looked: it simply is not part of this level
                 }
             }
+        } catch (NoSuchFileException e) {
+            return new Scan(null, List.of(), List.of());
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            if (rel.isEmpty()) {
+                throw e instanceof IOException io ? io : ((java.nio.file.DirectoryIteratorException) e).getCause();
+            }
+            // below the dataset directory, a directory that cannot be listed is not taken, like an unreadable file
+            IOException cause = e instanceof IOException io ? io
+                    : ((java.nio.file.DirectoryIteratorException) e).getCause();
+            return new Scan(stat, List.of(), List.of(), reason(cause));
         }
         return new Scan(stat, names, stats);
     }
@@ -167,6 +184,12 @@ final class Archiver {
         if (!stat.isDirectory()) {
             warn(Names.shown(rel)
                     + ": directory replaced by another kind of file while being read; not in this level");
+            return;
+        }
+        if (scan.unlisted() != null) {
+            // no member and no snapshot record: the restore of this level leaves the directory as an earlier level
+            // had it (or absent), and the next level, finding no record, takes it whole once it can be listed
+            notTaken(rel + "/", "cannot list the directory: " + scan.unlisted());
             return;
         }
         String snapshotName = snapshotName(rel);

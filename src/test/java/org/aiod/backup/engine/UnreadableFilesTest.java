@@ -69,4 +69,47 @@ class UnreadableFilesTest {
         assertFalse(members.stream().anyMatch(m -> m.contains("secret")), members.toString());
         assertTrue(Files.notExists(backups.resolve(DS).resolve(DS + "_0").resolve(DS + "0.tar.gz.tmp")));
     }
+
+    /**
+     * A directory that cannot be listed is not taken either (before, it failed the whole backup): the level is
+     * committed with everything else and names it; the next level, once it can be listed, takes it whole, and a
+     * restore of that level gives the full tree back.
+     */
+    @Test
+    void aDirectoryThatCannotBeListedIsNotTakenAndTheNextLevelTakesItWhole() throws Exception {
+        Path data = tmp.resolve("data");
+        Path backups = tmp.resolve("backups");
+        Path dataset = data.resolve(DS);
+        Trees.write(dataset.resolve("readable.txt"), "everyone may read this\n");
+        Trees.write(dataset.resolve("closed/inner.txt"), "behind a closed door\n");
+        Trees.write(dataset.resolve("closed/deeper/more.txt"), "and more\n");
+        Trees.chmod(dataset.resolve("closed"), "---------");
+
+        Process child = new ProcessBuilder(Unprivileged.java(UnreadableFilesMain.class, data.toString(),
+                backups.toString(), DS)).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(2, TimeUnit.MINUTES), output);
+        assertEquals(0, child.exitValue(), "the backup itself succeeds:\n" + output);
+        List<String> lines = output.lines().toList();
+        assertTrue(lines.contains("level 0 0"), output);
+        assertTrue(lines.contains("notTaken closed/\tcannot list the directory: permission denied"), output);
+        assertTrue(lines.contains("notTakenCount 1"), output);
+        List<String> members = GnuTar.members(GnuTar.archive(backups, DS, 0, 0));
+        assertTrue(members.contains("./locked/readable.txt"), members.toString());
+        assertFalse(members.stream().anyMatch(m -> m.contains("inner") || m.contains("more")), members.toString());
+
+        // opened again: the next level takes the directory whole, and a restore of it is the whole tree
+        Trees.chmod(dataset.resolve("closed"), "rwxr-xr-x");
+        org.aiod.backup.engine.testing.TreeSnapshot source = org.aiod.backup.engine.testing.TreeSnapshot.of(dataset);
+        Engine engine = new Engine(EngineOptions.defaults(data, backups).withCycleLength(10));
+        BackupSummary next = engine.backup(DS);
+        assertEquals(1, next.level());
+        assertEquals(0, next.notTakenCount());
+        List<String> nextMembers = GnuTar.members(GnuTar.archive(backups, DS, 0, 1));
+        assertTrue(nextMembers.contains("./locked/closed/inner.txt"), nextMembers.toString());
+        assertTrue(nextMembers.contains("./locked/closed/deeper/more.txt"), nextMembers.toString());
+        Trees.write(dataset.resolve("readable.txt"), "overwritten before the restore\n");
+        engine.restore(DS, 0, 1);
+        org.aiod.backup.engine.testing.TreeSnapshot.of(dataset).assertSameAs(source, "restored level 1");
+    }
 }
