@@ -1,12 +1,8 @@
 package org.aiod.backup.health;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -40,12 +36,7 @@ public class BackupRootCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        String problem = problem();
-        var builder = HealthCheckResponse.named(NAME).status(problem == null).withData("path", backupRoot.toString());
-        if (problem != null) {
-            builder.withData("reason", problem);
-        }
-        return builder.build();
+        return WriteProbe.response(NAME, backupRoot, problem());
     }
 
     /** Why the backup root is not writable, or {@code null} when it is. */
@@ -55,23 +46,14 @@ public class BackupRootCheck implements HealthCheck {
                     : "backup root " + backupRoot + " does not exist";
         }
         Path stateDir = backupRoot.resolve(".aiod-backup");
-        Path probe = stateDir.resolve("health-" + UUID.randomUUID() + ".probe");
+        String failure;
         try {
             Files.createDirectories(stateDir);
-            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(new byte[] {'o', 'k', '\n'}));
-            }
-            Files.delete(probe);
-            return null;
+            failure = WriteProbe.failure(stateDir, ".probe");
         } catch (IOException | SecurityException e) {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException ignored) {
-                // the probe could not be written in the first place
-            }
-            return "backup root " + backupRoot + " is not writable: cannot create and delete a file in " + stateDir
-                    + ": " + e;
+            failure = e.toString();
         }
+        return failure == null ? null : "backup root " + backupRoot + " is not writable: cannot create and delete a"
+                + " file in " + stateDir + ": " + failure;
     }
 }

@@ -1,12 +1,7 @@
 package org.aiod.backup.health;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -41,12 +36,7 @@ public class JournalCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        String problem = problem();
-        var builder = HealthCheckResponse.named(NAME).status(problem == null).withData("path", journal.toString());
-        if (problem != null) {
-            builder.withData("reason", problem);
-        }
-        return builder.build();
+        return WriteProbe.response(NAME, journal, problem());
     }
 
     /** Why the journal is not writable, or {@code null} when it is. */
@@ -55,21 +45,8 @@ public class JournalCheck implements HealthCheck {
             return "job journal " + journal + (Files.exists(journal) ? " is not a directory" : " does not exist");
         }
         // *.tmp: never read as a job, and deleted by the journal at start-up should a crash leave it behind
-        Path probe = journal.resolve("health-" + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(new byte[] {'o', 'k', '\n'}));
-            }
-            Files.delete(probe);
-            return null;
-        } catch (IOException | SecurityException e) {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException ignored) {
-                // the probe could not be written in the first place
-            }
-            return "job journal " + journal + " is not writable: cannot create and delete a file in it: " + e;
-        }
+        String failure = WriteProbe.failure(journal, ".tmp");
+        return failure == null ? null
+                : "job journal " + journal + " is not writable: cannot create and delete a file in it: " + failure;
     }
 }
