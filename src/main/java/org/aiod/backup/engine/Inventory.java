@@ -10,13 +10,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** What is on disk, read without a lock and changing nothing: the datasets, and each one's cycles and levels. */
-final class Inventory {
-
-    private final Layout layout;
-
-    Inventory(Layout layout) {
-        this.layout = layout;
-    }
+record Inventory(Layout layout) {
 
     /** Every dataset: each top-level directory of the data root and each dataset that has backups, sorted. */
     List<String> datasets() {

@@ -14,13 +14,7 @@ import java.util.TreeSet;
  * directories of restores (as written down in the engine's state, see {@link Staging}). Runs do the same for their
  * own dataset once they hold its lock; this does it for every dataset at once, at the service's start-up.
  */
-final class Leftovers {
-
-    private final Layout layout;
-
-    Leftovers(Layout layout) {
-        this.layout = layout;
-    }
+record Leftovers(Layout layout) {
 
     /**
      * Each dataset with leftovers is handled under its lock; one whose lock is held by another run is skipped (that

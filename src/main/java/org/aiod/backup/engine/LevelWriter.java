@@ -26,17 +26,7 @@ import java.util.regex.Pattern;
  * level to temporary files and commits it. The commit order is the crash-safety contract of docs/design.md: archive
  * and snapshot synced, archive renamed into place, SHA256SUMS rewritten, snapshot renamed into place last.
  */
-final class LevelWriter {
-
-    private final EngineOptions options;
-    private final Layout layout;
-    private final FileContent fileContent;
-
-    LevelWriter(EngineOptions options, Layout layout, FileContent fileContent) {
-        this.options = options;
-        this.layout = layout;
-        this.fileContent = fileContent;
-    }
+record LevelWriter(EngineOptions options, Layout layout, FileContent fileContent) {
 
     /** Writes the next level of {@code dataset}: level 0 of a new cycle, or the next incremental level. */
     BackupSummary backup(String dataset, ProgressListener listener) {

@@ -15,15 +15,7 @@ import java.util.TreeMap;
  * changed when they cannot), applies the levels in order to a fresh staging directory ({@link Restorer}) and swaps
  * it in ({@link Staging}), then sets the dataset directory's own attributes.
  */
-final class RestoreRun {
-
-    private final EngineOptions options;
-    private final Layout layout;
-
-    RestoreRun(EngineOptions options, Layout layout) {
-        this.options = options;
-        this.layout = layout;
-    }
+record RestoreRun(EngineOptions options, Layout layout) {
 
     RestoreSummary restore(RestoreSpec spec, ProgressListener listener) {
         String dataset = spec.dataset();

@@ -11,15 +11,7 @@ import java.util.TreeMap;
  * Reads archives to their end and compares them with SHA256SUMS. Changes nothing; takes the dataset's lock, so it
  * sees no level half-committed.
  */
-final class Verifier {
-
-    private final EngineOptions options;
-    private final Layout layout;
-
-    Verifier(EngineOptions options, Layout layout) {
-        this.options = options;
-        this.layout = layout;
-    }
+record Verifier(EngineOptions options, Layout layout) {
 
     /** Every archive of {@code dataset}, of one cycle or of all when {@code cycle} is null, in level order. */
     List<LevelCheck> verify(String dataset, Long cycle) {
