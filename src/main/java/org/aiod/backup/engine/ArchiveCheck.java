@@ -25,7 +25,7 @@ final class ArchiveCheck {
                 DigestInputStream hashed = new DigestInputStream(file, digest);
                 InputStream buffered = new BufferedInputStream(hashed, 1 << 16)) {
             try {
-                InputStream gzip = Compression.ofArchive(archive.getFileName().toString()).decompress(buffered);
+                InputStream gzip = Compressors.decompressing(buffered, archive);
                 TarInput tar = new TarInput(gzip);
                 while (tar.next() != null) {
                     // headers are parsed and file data skipped by the next call

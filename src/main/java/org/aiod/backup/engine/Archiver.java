@@ -93,16 +93,10 @@ final class Archiver {
         }
     }
 
-    /** Directories read ahead of the one being written, on other threads: lstat is most of an incremental. */
-    private static final int READ_AHEAD = 32;
-    private static final java.util.concurrent.ExecutorService SCANNERS = java.util.concurrent.Executors
-            .newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), runnable -> {
-                Thread thread = new Thread(runnable, "aiod-scan");
-                thread.setDaemon(true);
-                return thread;
-            });
-
-    /** Pass 1: every directory, pre-order with sorted names, as a {@code D} member and a snapshot record. */
+    /**
+     * Pass 1: every directory, pre-order with sorted names, as a {@code D} member and a snapshot record. The next
+     * {@link ReadAhead#DIRECTORIES} directories of the walk are read on other threads while this one writes.
+     */
     void writeDirectories(TarOutput tar, SnapshotFile.Writer snapshot) throws IOException {
         Deque<String> pending = new ArrayDeque<>();
         java.util.Map<String, java.util.concurrent.Future<Scan>> ahead = new HashMap<>();
@@ -115,10 +109,10 @@ final class Archiver {
                 // keep the next directories of the walk being read while this thread writes
                 int queued = 0;
                 for (String next : pending) {
-                    if (queued++ == READ_AHEAD) {
+                    if (queued++ == ReadAhead.DIRECTORIES) {
                         break;
                     }
-                    ahead.computeIfAbsent(next, r -> SCANNERS.submit(() -> scan(r)));
+                    ahead.computeIfAbsent(next, r -> ReadAhead.read(() -> scan(r)));
                 }
             }
         } finally {
@@ -239,14 +233,11 @@ final class Archiver {
         }
     }
 
-    /** Regular files up to this size are read ahead on other threads; larger ones are streamed when written. */
-    private static final int SMALL_FILE = 256 * 1024;
-    private static final int FILES_AHEAD = 64;
-
     /**
-     * Pass 2: the files marked {@code Y} by pass 1, directory by directory, read back from the new snapshot. Small
-     * files are read up to {@link #FILES_AHEAD} ahead on other threads (opening and reading thousands of small
-     * files is system calls other cores can make), and written here in order.
+     * Pass 2: the files marked {@code Y} by pass 1, directory by directory, read back from the new snapshot. Files
+     * are looked at up to {@link ReadAhead#FILES} ahead on other threads, small ones ({@link ReadAhead#SMALL_FILE})
+     * read whole (opening and reading thousands of small files is system calls other cores can make); larger ones
+     * are streamed when written. All are written here, in order.
      */
     void writeFiles(TarOutput tar, SnapshotFile.Reader snapshot) throws IOException {
         SnapshotFile.Directory record;
@@ -259,8 +250,8 @@ final class Archiver {
                 for (String name : Listing.namesCoded(record.listing(), Listing.IN_ARCHIVE)) {
                     Path path = Names.resolve(dir, name);
                     String fileRel = join(rel, name);
-                    ahead.add(SCANNERS.submit(() -> prepare(path, fileRel)));
-                    if (ahead.size() >= FILES_AHEAD) {
+                    ahead.add(ReadAhead.read(() -> prepare(path, fileRel)));
+                    if (ahead.size() >= ReadAhead.FILES) {
                         writeEntry(tar, await(ahead.poll()));
                     }
                 }
@@ -281,7 +272,7 @@ final class Archiver {
             if (stat.isSymlink()) {
                 return new Prepared(path, rel, stat, Names.pathName(Files.readSymbolicLink(path)), null, false, null);
             }
-            if (!stat.isRegular() || stat.size() > SMALL_FILE || stat.links() > 1) {
+            if (!stat.isRegular() || stat.size() > ReadAhead.SMALL_FILE || stat.links() > 1) {
                 return new Prepared(path, rel, stat, null, null, false, null);
             }
             byte[] content;
@@ -302,20 +293,7 @@ final class Archiver {
 
     /** The result of work done ahead on another thread, with its I/O failure rethrown as is. */
     private static <T> T await(java.util.concurrent.Future<T> future) throws IOException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading the dataset");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException(e.getCause());
-        }
+        return ReadAhead.await(future, "reading the dataset");
     }
 
     private void writeEntry(TarOutput tar, Prepared file) throws IOException {

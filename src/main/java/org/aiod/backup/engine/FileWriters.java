@@ -1,30 +1,19 @@
 package org.aiod.backup.engine;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * Writes small restored files on other threads while the archive is read on this one: creating, writing and
  * stamping a file is system calls, which other cores can make while this one inflates and parses. At most
  * {@link #WINDOW} files are in flight (so memory stays bounded), and callers wait for all of them before any member
- * whose effect depends on the files before it.
+ * whose effect depends on the files before it. The threads are {@link ReadAhead}'s writers.
  */
 final class FileWriters {
 
-    static final int SMALL_FILE = 256 * 1024;
     private static final int WINDOW = 256;
-    private static final ExecutorService POOL = Runtime.getRuntime().availableProcessors() < 2 ? null
-            : Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), runnable -> {
-                Thread thread = new Thread(runnable, "aiod-restore-writer");
-                thread.setDaemon(true);
-                return thread;
-            });
 
     private final ArrayDeque<Future<Void>> inFlight = new ArrayDeque<>();
 
@@ -37,14 +26,14 @@ final class FileWriters {
 
     /** Whether a file of {@code size} bytes is written on another thread. */
     boolean takes(long size) {
-        return POOL != null && size <= SMALL_FILE;
+        return ReadAhead.canWriteBehind() && size <= ReadAhead.SMALL_FILE;
     }
 
     void submit(Callable<Void> write) throws IOException {
         if (inFlight.size() >= WINDOW) {
             awaitOldest();
         }
-        inFlight.add(POOL.submit(write));
+        inFlight.add(ReadAhead.writeBehind(write));
     }
 
     /** Waits for every write in flight; the first failure is thrown, after all have ended. */
@@ -69,20 +58,6 @@ final class FileWriters {
     }
 
     private void awaitOldest() throws IOException {
-        try {
-            inFlight.poll().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing restored files");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException(cause);
-        }
+        ReadAhead.await(inFlight.poll(), "writing restored files");
     }
 }

@@ -109,7 +109,7 @@ final class Restorer {
                 InputStream buffered = new BufferedInputStream(hashed, BUFFER)) {
             InputStream gzip;
             try {
-                gzip = Compression.ofArchive(archive.getFileName().toString()).decompress(buffered);
+                gzip = Compressors.decompressing(buffered, archive);
             } catch (IOException e) {
                 throw corrupt(archive, e);
             }

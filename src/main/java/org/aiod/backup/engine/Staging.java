@@ -127,6 +127,11 @@ final class Staging {
         this.tmpDir = tmpDir;
     }
 
+    /** The staging of {@code dataset} in its place in the layout; its directory must have been checked. */
+    static Staging of(Layout layout, String dataset) {
+        return new Staging(layout.datasetDir(dataset), layout.stagingRecord(dataset), layout.tmpDir(dataset));
+    }
+
     /** Whether a killed run left working directories written down for this dataset. */
     static boolean hasRecord(Path recordFile) {
         return Files.exists(recordFile);

@@ -142,7 +142,8 @@ public class JobRunner implements LeftoverCleanup {
                 return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
                         s.warnings());
             }
-            RestoreSummary s = engine.restore(job.dataset(), job.cycle(), job.level());
+            RestoreSummary s = engine.restore(
+                    new org.aiod.backup.engine.RestoreSpec(job.dataset(), job.cycle(), job.level()));
             lockWaited(job, s.lockWait(), true);
             return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
         } catch (BackupException e) {

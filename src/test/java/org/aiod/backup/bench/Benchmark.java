@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
+import org.aiod.backup.engine.RestoreSpec;
 import org.aiod.backup.engine.testing.Trees;
 
 /**
@@ -158,7 +159,7 @@ public final class Benchmark {
             Trees.deleteRecursively(gnuDest);
             Path engineDest = Files.createDirectories(tmpfs.resolve("engine-" + run));
             Engine restorer = new Engine(EngineOptions.defaults(engineDest, cold));
-            double[] warmRestore = inProcess(() -> restorer.restore(name, 0, 0));
+            double[] warmRestore = inProcess(() -> restorer.restore(new RestoreSpec(name, 0, 0)));
             Trees.deleteRecursively(engineDest);
             add(samples, "restore level 0 (warm JVM, tmpfs)", gnuRestore, warmRestore);
         }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
+import org.aiod.backup.engine.RestoreSpec;
 
 /**
  * The engine as a whole process, for the benchmark's cold-JVM figures:
@@ -16,7 +17,7 @@ public final class EngineMain {
         if (args[0].equals("backup")) {
             System.out.println(engine.backup(args[3]));
         } else {
-            System.out.println(engine.restore(args[3], Long.parseLong(args[4]), null));
+            System.out.println(engine.restore(new RestoreSpec(args[3], Long.parseLong(args[4]), null)));
         }
     }
 }

@@ -35,7 +35,7 @@ public final class CrashingRunMain {
         if (args[2].equals("backup")) {
             engine.backup("x", listener);
         } else {
-            engine.restore("x", Long.parseLong(args[4]), Integer.valueOf(args[5]), listener);
+            engine.restore(new RestoreSpec("x", Long.parseLong(args[4]), Integer.valueOf(args[5])), listener);
         }
         System.exit(0);
     }

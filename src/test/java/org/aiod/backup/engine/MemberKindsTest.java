@@ -498,7 +498,7 @@ class MemberKindsTest {
         Path restoreRoot = Files.createDirectories(tmp.resolve("restore"));
         Engine restorer = new Engine(EngineOptions.defaults(restoreRoot, backupRoot));
         Recorder restore = new Recorder();
-        RestoreSummary restored = restorer.restore(DS, 0, 1, restore);
+        RestoreSummary restored = restorer.restore(new RestoreSpec(DS, 0, 1), restore);
         assertEquals(List.of(Phase.LOCKED, Phase.STAGED, Phase.OLD_CONTENT_MOVED, Phase.SWAPPED), restore.phases,
                 "phases of a restore");
         assertEquals(List.of(), restore.warnings, "warning events");
@@ -516,7 +516,7 @@ class MemberKindsTest {
                 () -> assertTrue(restored.duration().compareTo(Duration.ZERO) > 0, "duration"));
         TreeSnapshot.of(restoreRoot.resolve(DS)).assertSameAs(expected1, "restore of level 1");
 
-        RestoreSummary restored0 = restorer.restore(DS, 0, 0, new Recorder());
+        RestoreSummary restored0 = restorer.restore(new RestoreSpec(DS, 0, 0), new Recorder());
         assertEquals(level0.files(), restored0.files(), "files of a level 0 restore");
         assertEquals(level0.bytes(), restored0.bytes(), "bytes of a level 0 restore");
         assertEquals(0, restored0.deleted(), "a level 0 restore into staging deletes nothing");
@@ -525,7 +525,7 @@ class MemberKindsTest {
         // ProgressListener.NONE, explicitly and through the overloads without a listener
         Path noneRoot = Files.createDirectories(tmp.resolve("restore-none"));
         RestoreSummary quiet = new Engine(EngineOptions.defaults(noneRoot, backupRoot))
-                .restore(DS, 0, 1, ProgressListener.NONE);
+                .restore(new RestoreSpec(DS, 0, 1), ProgressListener.NONE);
         assertEquals(List.of(restored.level(), restored.files(), restored.bytes(), restored.deleted()),
                 List.of(quiet.level(), quiet.files(), quiet.bytes(), quiet.deleted()),
                 "same restore without a listener");
