@@ -72,8 +72,8 @@ public class JobResource {
         try {
             return JobState.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException.InvalidInput(ErrorCode.INVALID_STATUS, "unknown status '" + status + "': expected one of "
-                    + Arrays.toString(JobState.values()));
+            throw new ApiException.InvalidInput(ErrorCode.INVALID_STATUS, "unknown status '" + status
+                    + "': expected one of " + Arrays.toString(JobState.values()));
         }
     }
 }

@@ -11,8 +11,8 @@ import org.aiod.backup.engine.DatasetName;
  * request id is short and plain. {@link JobRunner#validate} applies it to every command, whatever its source (AMQP,
  * HTTP, the schedule, the command line), before it checks that the dataset, directory, cycle and level exist.
  *
- * <p>The adapters that read bodies use the same rules field by field ({@link #requestIdProblem}, {@link #negativeProblem},
- * and the messages {@link #DATASET_REQUIRED} and {@link #CYCLE_REQUIRED}) to say what is wrong with a body as they
+ * <p>The adapters that read bodies use the same rules field by field ({@link #requestIdProblem},
+ * {@link #negativeProblem}, and the messages {@link #DATASET_REQUIRED} and {@link #CYCLE_REQUIRED}) to say what is wrong with a body as they
  * read it: the AMQP parser lists every problem of a body at once, the HTTP resources refuse an ill-formed request id
  * before it becomes a command.
  */
