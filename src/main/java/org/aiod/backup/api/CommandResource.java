@@ -13,12 +13,13 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 
+import org.aiod.backup.job.CommandRules;
+import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
-import org.aiod.backup.job.JobType;
 import org.aiod.backup.job.Submission;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -109,7 +110,7 @@ public class CommandResource {
         Submission submission = jobs.submit(command);
         Job job = submission.job();
         if (submission.existing() && !sameCommand(job, command)) {
-            throw new ApiException.Conflict("REQUEST_ID_CONFLICT", "request id '" + command.requestId()
+            throw new ApiException.Conflict(ErrorCode.REQUEST_ID_CONFLICT, "request id '" + command.requestId()
                     + "' was used for another command: " + job.type() + " of dataset '" + job.dataset() + "'",
                     job.jobId());
         }
@@ -125,21 +126,31 @@ public class CommandResource {
     /** Whether a known job is the one {@code command} asks for (a finished restore records the level it chose). */
     private static boolean sameCommand(Job job, JobCommand command) {
         return job.type() == command.type() && Objects.equals(job.dataset(), command.dataset())
-                && (command.type() == JobType.BACKUP || Objects.equals(job.cycle(), command.cycle())
-                        && (command.level() == null || Objects.equals(job.level(), command.level())));
+                && command.match(new JobCommand.Cases<Boolean>() {
+                    @Override
+                    public Boolean backup(JobCommand.Backup backup) {
+                        return true;
+                    }
+
+                    @Override
+                    public Boolean restore(JobCommand.Restore restore) {
+                        return Objects.equals(job.cycle(), restore.cycle())
+                                && (restore.level() == null || Objects.equals(job.level(), restore.level()));
+                    }
+                });
     }
 
     /** An ill-formed request id never becomes a command: it would be journaled, logged and echoed in events. */
     private static void requireRequestId(String requestId) {
-        String problem = JobCommand.requestIdProblem(requestId);
+        String problem = CommandRules.requestIdProblem(requestId);
         if (problem != null) {
-            throw new ApiException.InvalidInput("INVALID_BODY", problem);
+            throw new ApiException.InvalidInput(ErrorCode.INVALID_BODY, problem);
         }
     }
 
     private static void require(Object body) {
         if (body == null) {
-            throw new ApiException.InvalidInput("INVALID_COMMAND", "a JSON body is required");
+            throw new ApiException.InvalidInput(ErrorCode.INVALID_COMMAND, "a JSON body is required");
         }
     }
 }

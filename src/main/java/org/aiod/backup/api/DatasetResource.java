@@ -50,7 +50,8 @@ public class DatasetResource {
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public DatasetView get(@PathParam("name") String name) {
         if (!runner.datasets().contains(name)) {
-            throw new ApiException.NotFound("UNKNOWN_DATASET", "unknown dataset '" + name + "'");
+            throw new ApiException.NotFound(org.aiod.backup.job.ErrorCode.UNKNOWN_DATASET,
+                    "unknown dataset '" + name + "'");
         }
         return DatasetView.of(name, runner.cycles(name));
     }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobState;
@@ -64,15 +65,15 @@ public class JobResource {
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Job get(@PathParam("id") String id) {
-        return jobs.find(id).orElseThrow(() -> new ApiException.NotFound("UNKNOWN_JOB", "no job '" + id + "'"));
+        return jobs.find(id).orElseThrow(() -> new ApiException.NotFound(ErrorCode.UNKNOWN_JOB, "no job '" + id + "'"));
     }
 
     private static JobState state(String status) {
         try {
             return JobState.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException.InvalidInput("INVALID_STATUS", "unknown status '" + status + "': expected one of "
-                    + Arrays.toString(JobState.values()));
+            throw new ApiException.InvalidInput(ErrorCode.INVALID_STATUS, "unknown status '" + status
+                    + "': expected one of " + Arrays.toString(JobState.values()));
         }
     }
 }

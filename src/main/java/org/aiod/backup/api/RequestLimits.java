@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import org.aiod.backup.job.ErrorCode;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,7 +56,7 @@ public class RequestLimits {
     private void check(RoutingContext http) {
         String uri = http.request().uri();
         if (uri.length() > MAX_URI) {
-            answer(http, 414, "URI_TOO_LONG", "the request target is " + uri.length() + " characters long; at most "
+            answer(http, ErrorCode.URI_TOO_LONG, "the request target is " + uri.length() + " characters long; at most "
                     + MAX_URI + " are served", "/");
             return;
         }
@@ -64,7 +65,7 @@ public class RequestLimits {
             new java.net.URI(uri);
         } catch (java.net.URISyntaxException e) {
             // Quarkus's own check of this (a bare 400) is off: see cli.Main
-            answer(http, 400, "MALFORMED_URI", "the request target is not a valid URI: " + e.getReason()
+            answer(http, ErrorCode.MALFORMED_URI, "the request target is not a valid URI: " + e.getReason()
                     + " at index " + e.getIndex(), "/");
             return;
         }
@@ -74,18 +75,18 @@ public class RequestLimits {
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
-                answer(http, 400, "MALFORMED_REQUEST", "Content-Length is not a number", rawPath);
+                answer(http, ErrorCode.MALFORMED_REQUEST, "Content-Length is not a number", rawPath);
                 return;
             }
             if (declared > MAX_BODY) {
-                answer(http, 413, "BODY_TOO_LARGE", tooLarge(), rawPath);
+                answer(http, ErrorCode.BODY_TOO_LARGE, tooLarge(), rawPath);
                 return;
             }
         } else if (takesBody(http.request().method())) {
             // a body without a length (HTTP/1.1 chunked, or HTTP/2 without content-length): the REST layer would cut
             // it at the limit with a bare 413, which no route sees; commands are small, so their length is asked for
             // up front
-            answer(http, 411, "LENGTH_REQUIRED", "a body must be sent with a Content-Length (at most " + MAX_BODY
+            answer(http, ErrorCode.LENGTH_REQUIRED, "a body must be sent with a Content-Length (at most " + MAX_BODY
                     + " bytes), not chunked", rawPath);
             return;
         }
@@ -111,7 +112,7 @@ public class RequestLimits {
             return;
         }
         if (http.statusCode() == 413) {
-            answer(http, 413, "BODY_TOO_LARGE", tooLarge(), "/");
+            answer(http, ErrorCode.BODY_TOO_LARGE, tooLarge(), "/");
         } else {
             http.next();
         }
@@ -121,7 +122,9 @@ public class RequestLimits {
         return "the body is larger than " + MAX_BODY + " bytes; commands are small JSON objects";
     }
 
-    private void answer(RoutingContext http, int status, String code, String detail, String instance) {
+    private void answer(RoutingContext http, ErrorCode error, String detail, String instance) {
+        int status = error.httpStatus();
+        String code = error.name();
         LOG.debugf("%s answered %d %s: %s", http.request().method(), status, code, detail);
         String body;
         try {

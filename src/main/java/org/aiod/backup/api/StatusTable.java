@@ -17,6 +17,7 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
 import org.aiod.backup.engine.BackupException;
+import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.QueueFullException;
 
 /**
@@ -27,15 +28,19 @@ import org.aiod.backup.job.QueueFullException;
  */
 final class StatusTable {
 
-    /** What a failure means over HTTP: a status and a stable code ({@code null}: the failure's own code). */
-    record Rule(int status, String code) {
+    /**
+     * What a failure means over HTTP: a code ({@code null}: the failure's own) and a status ({@code null}: the
+     * code's). The status comes from the code ({@link ErrorCode#httpStatus()}) but for the HTTP layer's own
+     * exceptions, whose class is the kind of answer.
+     */
+    record Rule(ErrorCode code, Integer status) {
     }
 
     /** A failure as classified: the failure that decided (perhaps the cause of the one raised), status and code. */
     record Verdict(Throwable failure, int status, String code) {
     }
 
-    static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    static final String INTERNAL_ERROR = ErrorCode.INTERNAL_ERROR.name();
 
     private static final Map<Class<? extends Throwable>, Rule> RULES = Map.ofEntries(
             // raised by this layer: their own code
@@ -43,29 +48,20 @@ final class StatusTable {
             entry(ApiException.InvalidInput.class, own(400)),
             entry(ApiException.Conflict.class, own(409)),
             // the job queue
-            entry(QueueFullException.class, new Rule(503, "QUEUE_FULL")),
+            entry(QueueFullException.class, code(ErrorCode.QUEUE_FULL)),
             // request bodies: not JSON, or JSON of the wrong shape or type
-            entry(StreamReadException.class, new Rule(400, "MALFORMED_JSON")),
-            entry(InputCoercionException.class, new Rule(400, "INVALID_BODY")),
-            entry(DatabindException.class, new Rule(400, "INVALID_BODY")),
+            entry(StreamReadException.class, code(ErrorCode.MALFORMED_JSON)),
+            entry(InputCoercionException.class, code(ErrorCode.INVALID_BODY)),
+            entry(DatabindException.class, code(ErrorCode.INVALID_BODY)),
             // ... but a type Jackson cannot handle at all is a bug of ours
-            entry(InvalidDefinitionException.class, new Rule(500, INTERNAL_ERROR)),
+            entry(InvalidDefinitionException.class, code(ErrorCode.INTERNAL_ERROR)),
             // security: no or bad credentials, or a role too low
-            entry(UnauthorizedException.class, new Rule(401, "UNAUTHENTICATED")),
-            entry(AuthenticationFailedException.class, new Rule(401, "UNAUTHENTICATED")),
-            entry(ForbiddenException.class, new Rule(403, "FORBIDDEN")),
-            // the engine, reached through the job runner's views of datasets
-            entry(BackupException.InvalidDataset.class, own(400)),
-            entry(BackupException.DatasetNotFound.class, own(404)),
-            entry(BackupException.CycleNotFound.class, own(404)),
-            entry(BackupException.LevelNotFound.class, own(404)),
-            entry(BackupException.LockTimeout.class, own(409)),
-            // the request is well formed; what is on disk does not allow it (a level missing before the one asked
-            // for, a dataset path that is a symlink) until an operator changes that state: a conflict, not a bad
-            // request (422 would say the request itself is wrong, and no other request text could succeed)
-            entry(BackupException.ChainBroken.class, own(409)),
-            entry(BackupException.NotADirectory.class, own(409)),
-            entry(BackupException.class, own(500)));
+            entry(UnauthorizedException.class, code(ErrorCode.UNAUTHENTICATED)),
+            entry(AuthenticationFailedException.class, code(ErrorCode.UNAUTHENTICATED)),
+            entry(ForbiddenException.class, code(ErrorCode.FORBIDDEN)),
+            // the engine, reached through the job runner's views of datasets: the code of its kind, and that
+            // code's status (404 for what does not exist, 409 for a state that does not allow it, ...)
+            entry(BackupException.class, new Rule(null, null)));
 
     private StatusTable() {
     }
@@ -85,11 +81,11 @@ final class StatusTable {
     }
 
     private static Verdict verdict(Throwable failure, Rule rule) {
-        String code = rule.code() != null ? rule.code()
+        ErrorCode code = rule.code() != null ? rule.code()
                 : failure instanceof ApiException api ? api.code()
-                : failure instanceof BackupException engine ? engine.code()
-                : INTERNAL_ERROR;
-        return new Verdict(failure, rule.status(), code);
+                : failure instanceof BackupException engine ? ErrorCode.of(engine)
+                : ErrorCode.INTERNAL_ERROR;
+        return new Verdict(failure, rule.status() != null ? rule.status() : code.httpStatus(), code.name());
     }
 
     private static Rule rule(Throwable failure) {
@@ -102,7 +98,13 @@ final class StatusTable {
         return null;
     }
 
+    /** A failure of the HTTP layer: its own code, the status of its class. */
     private static Rule own(int status) {
-        return new Rule(status, null);
+        return new Rule(null, status);
+    }
+
+    /** A failure that always means {@code code}, with its status. */
+    private static Rule code(ErrorCode code) {
+        return new Rule(code, null);
     }
 }

@@ -18,6 +18,7 @@ import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.CycleInfo;
 import org.aiod.backup.engine.LevelCheck;
 import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobRunner;
@@ -33,6 +34,7 @@ import org.aiod.backup.job.MissedFiles;
 public final class CommandLineTool {
 
     static final int OK = 0;
+    /** A command failed: the exit status of every {@link ErrorCode} today, and of a verification that found damage. */
     static final int FAILED = 1;
     static final int USAGE = 2;
     /** The level was committed but lacks files that could not be read; they are listed on standard error. */
@@ -72,10 +74,10 @@ public final class CommandLineTool {
             };
         } catch (BackupException e) {
             err.println("aiod-backup: " + e.getMessage());
-            return FAILED;
+            return ErrorCode.of(e).exitStatus();
         } catch (RuntimeException e) {
             err.println("aiod-backup: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            return FAILED;
+            return ErrorCode.INTERNAL_ERROR.exitStatus();
         }
     }
 
@@ -127,14 +129,14 @@ public final class CommandLineTool {
             return OK;
         }
         err.println("aiod-backup: " + job.error().message());
-        return FAILED;
+        return job.error().errorCode().exitStatus();
     }
 
     private int list(JobRunner runner, String dataset) {
         List<String> datasets = dataset == null ? runner.datasets() : List.of(dataset);
         if (dataset != null && !runner.datasets().contains(dataset)) {
             err.println("aiod-backup: unknown dataset '" + dataset + "' (known: " + runner.datasets() + ")");
-            return FAILED;
+            return ErrorCode.UNKNOWN_DATASET.exitStatus();
         }
         for (String name : datasets) {
             List<CycleInfo> cycles = runner.cycles(name);

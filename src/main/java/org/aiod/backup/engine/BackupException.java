@@ -1,67 +1,68 @@
 package org.aiod.backup.engine;
 
 /**
- * Root of every error the engine reports. Each subclass is one kind of failure with a stable {@link #code()}, so
+ * Root of every error the engine reports. Each subclass is one kind of failure with a stable {@link #kind()}, so
  * that adapters map kinds (not messages) to statuses and events. Messages say what failed and where.
  */
 public abstract class BackupException extends RuntimeException {
 
-    protected BackupException(String message) {
+    /**
+     * The kinds of failure, one per subclass. The engine knows nothing of the service's error codes; the job layer
+     * maps each kind to one in a single exhaustive switch ({@code ErrorCode.of}), so a kind added here does not
+     * compile until it has a code. Each kind is named as that code, which {@link #code()} gives.
+     */
+    public enum Kind {
+        DATASET_NOT_FOUND, INVALID_DATASET, NO_SUCH_CYCLE, NO_SUCH_LEVEL, CHAIN_BROKEN, DATASET_NOT_A_DIRECTORY,
+        LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL, UNSUPPORTED_ENVIRONMENT, IO_ERROR
+    }
+
+    private final Kind kind;
+
+    protected BackupException(Kind kind, String message) {
         super(message);
+        this.kind = kind;
     }
 
-    protected BackupException(String message, Throwable cause) {
+    protected BackupException(Kind kind, String message, Throwable cause) {
         super(message, cause);
+        this.kind = kind;
     }
 
-    /** A stable, machine-readable name of the failure kind, such as {@code NO_SUCH_CYCLE}. */
-    public abstract String code();
+    /** What kind of failure this is. */
+    public final Kind kind() {
+        return kind;
+    }
+
+    /** A stable, machine-readable name of the failure kind, such as {@code NO_SUCH_CYCLE}: the kind's name. */
+    public final String code() {
+        return kind.name();
+    }
 
     /** The dataset directory is missing and the dataset has no backups either. */
     public static final class DatasetNotFound extends BackupException {
         public DatasetNotFound(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "DATASET_NOT_FOUND";
+            super(Kind.DATASET_NOT_FOUND, message);
         }
     }
 
     /** The dataset name is not a single safe path component. */
     public static final class InvalidDataset extends BackupException {
         public InvalidDataset(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "INVALID_DATASET";
+            super(Kind.INVALID_DATASET, message);
         }
     }
 
     /** The requested cycle has no complete level 0. */
     public static final class CycleNotFound extends BackupException {
         public CycleNotFound(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "NO_SUCH_CYCLE";
+            super(Kind.NO_SUCH_CYCLE, message);
         }
     }
 
     /** The requested level is not in the cycle. */
     public static final class LevelNotFound extends BackupException {
         public LevelNotFound(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "NO_SUCH_LEVEL";
+            super(Kind.NO_SUCH_LEVEL, message);
         }
     }
 
@@ -71,12 +72,7 @@ public abstract class BackupException extends RuntimeException {
      */
     public static final class ChainBroken extends BackupException {
         public ChainBroken(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "CHAIN_BROKEN";
+            super(Kind.CHAIN_BROKEN, message);
         }
     }
 
@@ -86,96 +82,56 @@ public abstract class BackupException extends RuntimeException {
      */
     public static final class NotADirectory extends BackupException {
         public NotADirectory(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "DATASET_NOT_A_DIRECTORY";
+            super(Kind.DATASET_NOT_A_DIRECTORY, message);
         }
     }
 
     /** Another run holds the dataset's lock for longer than the configured wait. */
     public static final class LockTimeout extends BackupException {
         public LockTimeout(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "LOCK_TIMEOUT";
+            super(Kind.LOCK_TIMEOUT, message);
         }
     }
 
     /** An archive or snapshot fails its checksum, is truncated, or is not a readable tar/gzip stream. */
     public static final class CorruptArchive extends BackupException {
         public CorruptArchive(String message, Throwable cause) {
-            super(message, cause);
-        }
-
-        @Override
-        public String code() {
-            return "CORRUPT_ARCHIVE";
+            super(Kind.CORRUPT_ARCHIVE, message, cause);
         }
     }
 
     /** An archive member would land outside the dataset: absolute, {@code ..}, or through a symlink. */
     public static final class UnsafeMember extends BackupException {
         public UnsafeMember(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "UNSAFE_MEMBER";
+            super(Kind.UNSAFE_MEMBER, message);
         }
     }
 
     /** The backup root (or a directory under it) cannot be created or written. */
     public static final class NotWritable extends BackupException {
         public NotWritable(String message, Throwable cause) {
-            super(message, cause);
-        }
-
-        @Override
-        public String code() {
-            return "NOT_WRITABLE";
+            super(Kind.NOT_WRITABLE, message, cause);
         }
     }
 
     /** The file system ran out of space; nothing half-written was left behind. */
     public static final class DiskFull extends BackupException {
         public DiskFull(String message, Throwable cause) {
-            super(message, cause);
-        }
-
-        @Override
-        public String code() {
-            return "DISK_FULL";
+            super(Kind.DISK_FULL, message, cause);
         }
     }
 
     /** The JVM cannot represent file names faithfully (not started with a UTF-8 locale). */
     public static final class UnsupportedEnvironment extends BackupException {
         public UnsupportedEnvironment(String message) {
-            super(message);
-        }
-
-        @Override
-        public String code() {
-            return "UNSUPPORTED_ENVIRONMENT";
+            super(Kind.UNSUPPORTED_ENVIRONMENT, message);
         }
     }
 
     /** Any other I/O failure, with the path it happened on. */
     public static final class IoFailure extends BackupException {
         public IoFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-
-        @Override
-        public String code() {
-            return "IO_ERROR";
+            super(Kind.IO_ERROR, message, cause);
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class Layout {
 
-    static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    static final Pattern DATASET_NAME = DatasetName.PATTERN;
     static final String SUMS = "SHA256SUMS";
     static final String STATE_DIR = ".aiod-backup";
 

@@ -25,9 +25,25 @@ public record Job(String jobId, String requestId, String messageId, JobType type
 
     private static Job create(JobCommand command, JobState state, Instant now, JobError error) {
         JobTransitions.check(null, state);
+        // what the command asked for, echoed in the journal and the event: the cycle and level of a restore
+        Asked asked = command.match(new JobCommand.Cases<>() {
+            @Override
+            public Asked backup(JobCommand.Backup backup) {
+                return new Asked(null, null);
+            }
+
+            @Override
+            public Asked restore(JobCommand.Restore restore) {
+                return new Asked(restore.cycle(), restore.level());
+            }
+        });
         return new Job(UUID.randomUUID().toString(), command.requestId(), command.messageId(), command.type(), command.dataset(),
-                command.cycle(), command.level(), command.source(), state, now, null, null, null, null, null,
+                asked.cycle(), asked.level(), command.source(), state, now, null, null, null, null, null,
                 error, List.of(), null);
+    }
+
+    /** The cycle and level a command names, before the job ran. */
+    private record Asked(Long cycle, Integer level) {
     }
 
     Job started(Instant now) {

@@ -1,36 +1,97 @@
 package org.aiod.backup.job;
 
 /**
- * A command as the adapters translate it: {@code BACKUP(dataset)} or {@code RESTORE(dataset, cycle, level?)}.
+ * A command as the adapters translate it: {@link Backup BACKUP(dataset)} or
+ * {@link Restore RESTORE(dataset, cycle, level?)}. Its fields are what was sent, valid or not, so that a command
+ * refused by {@link CommandRules} can still be journaled as a {@code REJECTED} job echoing them.
  *
- * @param requestId the caller's id: a command whose request id already finished is answered from the journal
- * @param messageId the broker's id of the message that carried the command, if any: a redelivered message whose
- *                  job already exists is answered from the journal too, even without a request id
+ * <p>A place that does something per kind of command goes through {@link #match}: adding a kind adds a method to
+ * {@link Cases}, and nothing compiles until every such place handles it (the Java 17 form of an exhaustive
+ * {@code switch} over this sealed type). Code that works on a {@link Job} switches over {@link JobType}, whose
+ * {@code switch} expressions are exhaustive too.
  */
-public record JobCommand(JobType type, String dataset, Long cycle, Integer level, String requestId,
-        String messageId, JobSource source) {
+public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore {
 
-    /** What a request id may be: it is journaled, logged and echoed in events, so it is short and plain. */
-    public static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** What the command does. */
+    JobType type();
 
-    /** Why {@code requestId} is not acceptable, or {@code null} when it is (or absent). */
-    public static String requestIdProblem(String requestId) {
-        if (requestId == null || REQUEST_ID.matcher(requestId).matches()) {
-            return null;
+    /** The dataset, as sent ({@code null} when it was missing). */
+    String dataset();
+
+    /** The caller's id: a command whose request id already finished is answered from the journal. */
+    String requestId();
+
+    /**
+     * The broker's id of the message that carried the command, if any: a redelivered message whose job already
+     * exists is answered from the journal too, even without a request id.
+     */
+    String messageId();
+
+    /** Where the command came from. */
+    JobSource source();
+
+    /** The same command, carried by the message {@code id}. */
+    JobCommand withMessageId(String id);
+
+    /** Calls the case of {@code cases} for this kind of command. */
+    <R> R match(Cases<R> cases);
+
+    /** One method per kind of command: what a place that handles commands does with each. */
+    interface Cases<R> {
+        R backup(Backup backup);
+
+        R restore(Restore restore);
+    }
+
+    /** Write the next level of the dataset's current cycle (level 0 of a new cycle when it is full). */
+    record Backup(String dataset, String requestId, String messageId, JobSource source) implements JobCommand {
+
+        @Override
+        public JobType type() {
+            return JobType.BACKUP;
         }
-        return "requestId must be 1 to 128 characters of [A-Za-z0-9._:-], was " + (requestId.length() > 128
-                ? requestId.length() + " characters long" : "\"" + requestId.replaceAll("[^\\x20-\\x7e]", "?") + "\"");
+
+        @Override
+        public Backup withMessageId(String id) {
+            return new Backup(dataset, requestId, id, source);
+        }
+
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.backup(this);
+        }
     }
 
-    public static JobCommand backup(String dataset, String requestId, JobSource source) {
-        return new JobCommand(JobType.BACKUP, dataset, null, null, requestId, null, source);
+    /**
+     * Make the dataset exactly its tree at a level of a cycle.
+     *
+     * @param cycle required (a command without it is journaled as rejected)
+     * @param level {@code null}: the cycle's last level
+     */
+    record Restore(String dataset, Long cycle, Integer level, String requestId, String messageId, JobSource source)
+            implements JobCommand {
+
+        @Override
+        public JobType type() {
+            return JobType.RESTORE;
+        }
+
+        @Override
+        public Restore withMessageId(String id) {
+            return new Restore(dataset, cycle, level, requestId, id, source);
+        }
+
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.restore(this);
+        }
     }
 
-    public static JobCommand restore(String dataset, Long cycle, Integer level, String requestId, JobSource source) {
-        return new JobCommand(JobType.RESTORE, dataset, cycle, level, requestId, null, source);
+    static Backup backup(String dataset, String requestId, JobSource source) {
+        return new Backup(dataset, requestId, null, source);
     }
 
-    public JobCommand withMessageId(String id) {
-        return new JobCommand(type, dataset, cycle, level, requestId, id, source);
+    static Restore restore(String dataset, Long cycle, Integer level, String requestId, JobSource source) {
+        return new Restore(dataset, cycle, level, requestId, null, source);
     }
 }

@@ -27,12 +27,18 @@ final class JobLog {
 
     /** The start line: the cycle and level asked for ({@code next} for a backup, {@code last} for no level). */
     static String started(Job job) {
-        boolean backup = job.type() == JobType.BACKUP;
         StringBuilder line = new StringBuilder("job ").append(job.jobId()).append(" started:");
         field(line, "type", job.type());
         field(line, "dataset", job.dataset());
-        field(line, "cycle", backup ? "next" : job.cycle());
-        field(line, "level", backup ? "next" : job.level() == null ? "last" : job.level());
+        // switch expressions: a new job type does not compile until its start line is decided
+        field(line, "cycle", switch (job.type()) {
+            case BACKUP -> "next";
+            case RESTORE -> job.cycle();
+        });
+        field(line, "level", switch (job.type()) {
+            case BACKUP -> "next";
+            case RESTORE -> job.level() == null ? "last" : job.level();
+        });
         common(line, job);
         return line.toString();
     }

@@ -101,7 +101,7 @@ public class JobMetrics {
             String status = job.status().name().toLowerCase(Locale.ROOT);
             String dataset = job.status() == JobState.REJECTED ? rejectedDataset(job.dataset()) : job.dataset();
             registry.counter(JOBS, Tags.of("dataset", dataset, "type", type, "status", status)).increment();
-            boolean interrupted = job.error() != null && "INTERRUPTED".equals(job.error().code());
+            boolean interrupted = job.error() != null && job.error().errorCode() == ErrorCode.INTERRUPTED;
             if (job.startedAt() != null && job.finishedAt() != null && !interrupted) {
                 Timer.builder(JOB_DURATION)
                         .description("Run time of backup and restore jobs, from started to finished")
@@ -209,7 +209,7 @@ public class JobMetrics {
 
     /** The dataset tag of a rejected command: its name when it is a managed dataset, else {@value #UNKNOWN_DATASET}. */
     private String rejectedDataset(String dataset) {
-        if (dataset == null || !JobRunner.DATASET_NAME.matcher(dataset).matches()) {
+        if (dataset == null || !org.aiod.backup.engine.DatasetName.isValid(dataset)) {
             return UNKNOWN_DATASET;
         }
         try {

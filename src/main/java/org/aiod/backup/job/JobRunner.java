@@ -20,8 +20,6 @@ import org.aiod.backup.engine.RestoreSummary;
 @ApplicationScoped
 public class JobRunner implements LeftoverCleanup {
 
-    static final java.util.regex.Pattern DATASET_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-
     private final Engine engine;
     private final BackupConfig config;
     /** {@code null} outside the service. */
@@ -86,74 +84,82 @@ public class JobRunner implements LeftoverCleanup {
         return engine.verify(dataset, cycle);
     }
 
-    /** Why {@code command} cannot run, or empty when it can. */
+    /**
+     * Why {@code command} cannot run, or empty when it can: its fields ({@link CommandRules}), then whether what it
+     * names exists.
+     */
     Optional<JobError> validate(JobCommand command) {
+        Optional<JobError> invalid = CommandRules.check(command);
+        if (invalid.isPresent()) {
+            return invalid;
+        }
         String dataset = command.dataset();
-        if (dataset == null || dataset.isBlank()) {
-            return reject("INVALID_COMMAND", "dataset is required");
-        }
-        if (!DATASET_NAME.matcher(dataset).matches() || dataset.length() > 128) {
-            return reject("INVALID_DATASET", "invalid dataset name '" + dataset
-                    + "': expected [A-Za-z0-9][A-Za-z0-9._-]*, at most 128 characters");
-        }
         if (!datasets().contains(dataset)) {
-            return reject("UNKNOWN_DATASET", "unknown dataset '" + dataset + "' (known: " + datasets() + ")");
+            return reject(ErrorCode.UNKNOWN_DATASET, "unknown dataset '" + dataset + "' (known: " + datasets() + ")");
         }
-        if (command.type() == JobType.BACKUP) {
-            // a path that exists but is not a real directory (a symlink, a file) is the engine's to refuse, by name
-            if (!Files.exists(config.dataRoot().resolve(dataset), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                return reject("DATASET_NOT_FOUND", "dataset '" + dataset + "' has no directory "
-                        + config.dataRoot().resolve(dataset) + " to back up");
+        return command.match(new JobCommand.Cases<>() {
+            @Override
+            public Optional<JobError> backup(JobCommand.Backup backup) {
+                // a path that exists but is not a real directory (a symlink, a file) is the engine's to refuse, by name
+                if (!Files.exists(config.dataRoot().resolve(dataset), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    return reject(ErrorCode.DATASET_NOT_FOUND, "dataset '" + dataset + "' has no directory "
+                            + config.dataRoot().resolve(dataset) + " to back up");
+                }
+                return Optional.empty();
             }
-            return Optional.empty();
-        }
-        if (command.cycle() == null) {
-            return reject("INVALID_COMMAND", "cycle is required for a restore");
-        }
-        if (command.cycle() < 0) {
-            return reject("INVALID_COMMAND", "cycle must not be negative, was " + command.cycle());
-        }
-        if (command.level() != null && command.level() < 0) {
-            return reject("INVALID_COMMAND", "level must not be negative, was " + command.level());
-        }
-        Optional<CycleInfo> cycle = engine.cycles(dataset).stream()
-                .filter(c -> c.cycle() == command.cycle() && c.lastLevel() >= 0).findFirst();
-        // levels after a gap exist: the engine refuses them with CHAIN_BROKEN, which says more than NO_SUCH_LEVEL
-        if (cycle.isEmpty()) {
-            return reject("NO_SUCH_CYCLE", "dataset '" + dataset + "' has no cycle " + command.cycle());
-        }
-        if (command.level() != null && command.level() > cycle.get().highestLevel()) {
-            return reject("NO_SUCH_LEVEL", "cycle " + command.cycle() + " of dataset '" + dataset + "' has levels 0.."
-                    + cycle.get().highestLevel() + "; there is no level " + command.level());
-        }
-        return Optional.empty();
+
+            @Override
+            public Optional<JobError> restore(JobCommand.Restore restore) {
+                Optional<CycleInfo> cycle = engine.cycles(dataset).stream()
+                        .filter(c -> c.cycle() == restore.cycle() && c.lastLevel() >= 0).findFirst();
+                // levels after a gap exist: the engine refuses them with CHAIN_BROKEN, which says more than
+                // NO_SUCH_LEVEL
+                if (cycle.isEmpty()) {
+                    return reject(ErrorCode.NO_SUCH_CYCLE, "dataset '" + dataset + "' has no cycle " + restore.cycle());
+                }
+                if (restore.level() != null && restore.level() > cycle.get().highestLevel()) {
+                    return reject(ErrorCode.NO_SUCH_LEVEL, "cycle " + restore.cycle() + " of dataset '" + dataset
+                            + "' has levels 0.." + cycle.get().highestLevel() + "; there is no level "
+                            + restore.level());
+                }
+                return Optional.empty();
+            }
+        });
     }
 
     /** Runs a job that is {@link JobState#RUNNING}; returns it finished. */
     Job run(Job job) {
         try {
-            if (job.type() == JobType.BACKUP) {
-                BackupSummary s = engine.backup(job.dataset());
-                lockWaited(job, s.lockWait(), true);
-                if (s.partial()) {
-                    return job.partial(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(),
-                            s.archive().toString(), s.warnings(), MissedFiles.of(s.notTaken(), s.notTakenCount()));
-                }
-                return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
-                        s.warnings());
-            }
-            RestoreSummary s = engine.restore(
-                    new org.aiod.backup.engine.RestoreSpec(job.dataset(), job.cycle(), job.level()));
-            lockWaited(job, s.lockWait(), true);
-            return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
+            return switch (job.type()) {
+                case BACKUP -> backup(job);
+                case RESTORE -> restore(job);
+            };
         } catch (BackupException e) {
             if (e instanceof BackupException.LockTimeout) {
                 lockWaited(job, config.lockTimeout(), false);
             }
-            return job.failed(Instant.now(), new JobError(e.code(), e.getMessage()));
+            return job.failed(Instant.now(), new JobError(ErrorCode.of(e), e.getMessage()));
         } catch (RuntimeException e) {
-            return job.failed(Instant.now(), new JobError("INTERNAL_ERROR", String.valueOf(e)));
+            return job.failed(Instant.now(), new JobError(ErrorCode.INTERNAL_ERROR, String.valueOf(e)));
         }
+    }
+
+    private Job backup(Job job) {
+        BackupSummary s = engine.backup(job.dataset());
+        lockWaited(job, s.lockWait(), true);
+        if (s.partial()) {
+            return job.partial(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
+                    s.warnings(), MissedFiles.of(s.notTaken(), s.notTakenCount()));
+        }
+        return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
+                s.warnings());
+    }
+
+    private Job restore(Job job) {
+        RestoreSummary s = engine.restore(
+                new org.aiod.backup.engine.RestoreSpec(job.dataset(), job.cycle(), job.level()));
+        lockWaited(job, s.lockWait(), true);
+        return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
     }
 
     /** The datasets this service manages. */
@@ -172,7 +178,7 @@ public class JobRunner implements LeftoverCleanup {
         }
     }
 
-    private static Optional<JobError> reject(String code, String message) {
+    private static Optional<JobError> reject(ErrorCode code, String message) {
         return Optional.of(new JobError(code, message));
     }
 }

@@ -94,7 +94,7 @@ public class JobService {
         synchronized (this) {
             for (Job job : jobs) {
                 if (job.status() == JobState.RUNNING) {
-                    Job failed = job.failed(Instant.now(), new JobError("INTERRUPTED", interruptedMessage(
+                    Job failed = job.failed(Instant.now(), new JobError(ErrorCode.INTERRUPTED, interruptedMessage(
                             cleaned.getOrDefault(job.dataset(), List.of()))));
                     journal.save(failed);
                     LOG.info(JobLog.finished(failed));
@@ -328,7 +328,7 @@ public class JobService {
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s could not be recorded", job.jobId());
-            finished = job.status() == JobState.QUEUED ? job.failed(Instant.now(), new JobError("INTERNAL_ERROR",
+            finished = job.status() == JobState.QUEUED ? job.failed(Instant.now(), new JobError(ErrorCode.INTERNAL_ERROR,
                     String.valueOf(e))) : job;
         } catch (Error e) {
             finished = workerDied(job, running, e);
@@ -372,7 +372,7 @@ public class JobService {
         }
         Job failed;
         try {
-            failed = (running != null ? running : queued).failed(Instant.now(), new JobError("INTERNAL_ERROR",
+            failed = (running != null ? running : queued).failed(Instant.now(), new JobError(ErrorCode.INTERNAL_ERROR,
                     "the worker running this job died of " + what + "; nothing half-written was kept"));
         } catch (RuntimeException | Error e) {
             return queued;

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobError;
@@ -132,7 +133,7 @@ public class CommandConsumer {
     private void settleAfterFailure(Delivery message, JobCommand command, Throwable failure) {
         LOG.errorf(failure, "cannot submit a %s command for '%s'", command.type(), command.dataset());
         try {
-            settleWhenDone(message, jobs.reject(command, new JobError("INTERNAL_ERROR",
+            settleWhenDone(message, jobs.reject(command, new JobError(ErrorCode.INTERNAL_ERROR,
                     "the command could not be accepted: " + failure)));
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot record the rejection either; the message stays unsettled");

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.aiod.backup.job.CommandRules;
+import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobError;
 import org.aiod.backup.job.JobSource;
@@ -21,8 +23,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Turns the body of a command message into a {@link JobCommand}, checking its shape and types only; whether the
- * dataset, cycle and level exist is the job service's validation.
+ * Turns the body of a command message into a {@link JobCommand}, checking its shape and types, and the rules of
+ * {@link CommandRules} that belong to single fields (required, not negative, the request id's form) so that every
+ * problem of a body is reported at once; the rest of the command's validation (the dataset-name rule, then whether
+ * the dataset, cycle and level exist) is the job service's, the same for every source.
  *
  * <p>Accepted bodies: a JSON object, given as the connector decodes it ({@link JsonObject}, when the sender set
  * {@code application/json}) or as JSON text (an AMQP string value, or a data section / binary value in UTF-8).
@@ -40,12 +44,7 @@ import io.vertx.core.json.JsonObject;
  */
 final class CommandParser {
 
-    static final String INVALID_COMMAND = "INVALID_COMMAND";
-
-    /** The fields of each command, in the order they are named in an error. */
-    private static final Map<JobType, List<String>> FIELDS = Map.of(
-            JobType.BACKUP, List.of("dataset", "requestId"),
-            JobType.RESTORE, List.of("dataset", "cycle", "level", "requestId"));
+    private static final ErrorCode INVALID_COMMAND = ErrorCode.INVALID_COMMAND;
 
     private CommandParser() {
     }
@@ -65,37 +64,53 @@ final class CommandParser {
         try {
             json = toJson(body);
         } catch (IllegalArgumentException e) {
-            return new Parsed(new JobCommand(type, null, null, null, null, messageId, JobSource.AMQP),
-                    new JobError(INVALID_COMMAND, e.getMessage()));
+            return new Parsed(empty(type, messageId), new JobError(INVALID_COMMAND, e.getMessage()));
         }
         if (!(json instanceof JsonObject object)) {
-            return new Parsed(new JobCommand(type, null, null, null, null, messageId, JobSource.AMQP),
+            return new Parsed(empty(type, messageId),
                     new JobError(INVALID_COMMAND, "the body must be a JSON object, was " + describe(json)));
         }
         List<String> problems = new ArrayList<>();
-        List<String> known = FIELDS.get(type);
+        List<String> known = fields(type);
         for (String name : object.fieldNames()) {
             if (!known.contains(name)) {
                 problems.add("unknown field " + Json.encode(abbreviate(name)) + " (a " + type.name().toLowerCase(
                         java.util.Locale.ROOT) + " command has " + String.join(", ", known) + ")");
             }
         }
-        String dataset = string(object, "dataset", true, problems);
-        String requestId = string(object, "requestId", false, problems);
-        String badRequestId = org.aiod.backup.job.JobCommand.requestIdProblem(requestId);
+        String dataset = string(object, "dataset", CommandRules.DATASET_REQUIRED, problems);
+        String requestId = string(object, "requestId", null, problems);
+        String badRequestId = CommandRules.requestIdProblem(requestId);
         if (badRequestId != null) {
             problems.add(badRequestId);
             requestId = null;
         }
-        Long cycle = null;
-        Integer level = null;
-        if (type == JobType.RESTORE) {
-            cycle = integer(object, "cycle", true, Long.MAX_VALUE, problems);
-            Long l = integer(object, "level", false, Integer.MAX_VALUE, problems);
-            level = l == null ? null : l.intValue();
-        }
-        JobCommand command = new JobCommand(type, dataset, cycle, level, requestId, messageId, JobSource.AMQP);
+        JobCommand command = switch (type) {
+            case BACKUP -> new JobCommand.Backup(dataset, requestId, messageId, JobSource.AMQP);
+            case RESTORE -> {
+                Long cycle = integer(object, "cycle", CommandRules.CYCLE_REQUIRED, Long.MAX_VALUE, problems);
+                Long level = integer(object, "level", null, Integer.MAX_VALUE, problems);
+                yield new JobCommand.Restore(dataset, cycle, level == null ? null : level.intValue(), requestId,
+                        messageId, JobSource.AMQP);
+            }
+        };
         return new Parsed(command, problems.isEmpty() ? null : new JobError(INVALID_COMMAND, String.join("; ", problems)));
+    }
+
+    /** The fields of each command, in the order they are named in an error. */
+    private static List<String> fields(JobType type) {
+        return switch (type) {
+            case BACKUP -> List.of("dataset", "requestId");
+            case RESTORE -> List.of("dataset", "cycle", "level", "requestId");
+        };
+    }
+
+    /** A command of {@code type} with nothing read from its body: what a body that is not an object becomes. */
+    private static JobCommand empty(JobType type, String messageId) {
+        return switch (type) {
+            case BACKUP -> new JobCommand.Backup(null, null, messageId, JobSource.AMQP);
+            case RESTORE -> new JobCommand.Restore(null, null, null, null, messageId, JobSource.AMQP);
+        };
     }
 
     /** A JSON value (object, array, string, number, boolean, null) from whatever the receiver handed over. */
@@ -141,11 +156,12 @@ final class CommandParser {
         }
     }
 
-    private static String string(JsonObject object, String field, boolean required, List<String> problems) {
+    /** The string {@code field}; absent, it is a problem when {@code whenMissing} says why. */
+    private static String string(JsonObject object, String field, String whenMissing, List<String> problems) {
         Object value = object.getValue(field);
         if (value == null) {
-            if (required) {
-                problems.add(field + " is required");
+            if (whenMissing != null) {
+                problems.add(whenMissing);
             }
             return null;
         }
@@ -156,11 +172,13 @@ final class CommandParser {
         return null;
     }
 
-    private static Long integer(JsonObject object, String field, boolean required, long max, List<String> problems) {
+    /** The integer {@code field}, 0 to {@code max}; absent, it is a problem when {@code whenMissing} says why. */
+    private static Long integer(JsonObject object, String field, String whenMissing, long max,
+            List<String> problems) {
         Object value = object.getValue(field);
         if (value == null) {
-            if (required) {
-                problems.add(field + " is required for a restore");
+            if (whenMissing != null) {
+                problems.add(whenMissing);
             }
             return null;
         }
@@ -174,8 +192,9 @@ final class CommandParser {
             problems.add(field + " must be an integer, was " + describe(value));
             return null;
         }
-        if (n < 0) {
-            problems.add(field + " must not be negative, was " + n);
+        String negative = CommandRules.negativeProblem(field, n);
+        if (negative != null) {
+            problems.add(negative);
             return null;
         }
         if (n > max) {

@@ -87,6 +87,10 @@ class ProblemHttpTest {
         problem(as("admin").body(Map.of("dataset", DATASET)).post("/api/restores"), 400, "INVALID_COMMAND")
                 .body("detail", containsString("cycle is required"));
         problem(as("operator").body(Map.of("requestId", "x")).post("/api/backups"), 400, "INVALID_COMMAND");
+        // a command's fields are checked before anything is looked up, as over AMQP (AmqpBadCommandsTest): a
+        // restore without a cycle is invalid whether or not its dataset exists
+        problem(as("admin").body(Map.of("dataset", "no-such-dataset")).post("/api/restores"), 400,
+                "INVALID_COMMAND").body("detail", equalTo("cycle is required for a restore"));
         problem(as("operator").post("/api/backups"), 400, "INVALID_COMMAND")
                 .body("detail", equalTo("a JSON body is required"));
     }

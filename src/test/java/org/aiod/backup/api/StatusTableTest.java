@@ -21,6 +21,7 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
 import org.aiod.backup.engine.BackupException;
+import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobError;
 import org.aiod.backup.job.JobSource;
@@ -38,9 +39,9 @@ class StatusTableTest {
     static Stream<Arguments> failures() {
         JsonParseException malformed = new JsonParseException(null, "Unexpected character");
         return Stream.of(
-                Arguments.of(new ApiException.NotFound("UNKNOWN_JOB", "no job"), 404, "UNKNOWN_JOB"),
-                Arguments.of(new ApiException.InvalidInput("INVALID_STATUS", "bad"), 400, "INVALID_STATUS"),
-                Arguments.of(new ApiException.Conflict("REQUEST_ID_CONFLICT", "reused", "j"), 409,
+                Arguments.of(new ApiException.NotFound(ErrorCode.UNKNOWN_JOB, "no job"), 404, "UNKNOWN_JOB"),
+                Arguments.of(new ApiException.InvalidInput(ErrorCode.INVALID_STATUS, "bad"), 400, "INVALID_STATUS"),
+                Arguments.of(new ApiException.Conflict(ErrorCode.REQUEST_ID_CONFLICT, "reused", "j"), 409,
                         "REQUEST_ID_CONFLICT"),
                 Arguments.of(rejection("UNKNOWN_DATASET"), 404, "UNKNOWN_DATASET"),
                 Arguments.of(rejection("DATASET_NOT_FOUND"), 404, "DATASET_NOT_FOUND"),
@@ -94,7 +95,7 @@ class StatusTableTest {
 
     private static ApiException rejection(String code) {
         Job job = new Job("j", null, null, JobType.RESTORE, "x", 1L, null, JobSource.HTTP, JobState.REJECTED,
-                Instant.EPOCH, null, Instant.EPOCH, null, null, null, new JobError(code, "why"), List.of(), null);
+                Instant.EPOCH, null, Instant.EPOCH, null, null, null, new JobError(ErrorCode.valueOf(code), "why"), List.of(), null);
         return ApiException.rejected(job);
     }
 }

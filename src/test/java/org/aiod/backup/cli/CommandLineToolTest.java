@@ -75,6 +75,10 @@ class CommandLineToolTest {
     void everyFailureIsOneLineAndANonZeroStatus() throws Exception {
         assertEquals(0, cli("backup", "connectors").exit());
         assertFailure(cli("backup", "nope"), 1, "aiod-backup: unknown dataset 'nope' (known: [connectors])");
+        // the one validation of every source: the code and message of an AMQP or HTTP rejection (INVALID_DATASET)
+        assertFailure(cli("backup", "../x"), 1,
+                "aiod-backup: invalid dataset name '../x': expected [A-Za-z0-9][A-Za-z0-9._-]*, at most 128"
+                        + " characters");
         assertFailure(cli("restore", "connectors", "3"), 1, "aiod-backup: dataset 'connectors' has no cycle 3");
         assertFailure(cli("restore", "connectors", "0", "4"), 1,
                 "aiod-backup: cycle 0 of dataset 'connectors' has levels 0..0; there is no level 4");

@@ -35,7 +35,7 @@ class JobJournalTest {
                 .succeeded(Instant.parse("2026-11-26T01:00:02Z"), 2, 10, 5, 500, null, List.of("a warning"));
         journal.save(done);
         Job rejected = Job.rejected(JobCommand.backup("y", null, JobSource.HTTP), Instant.now(),
-                new JobError("UNKNOWN_DATASET", "unknown dataset 'y'"));
+                new JobError(ErrorCode.UNKNOWN_DATASET, "unknown dataset 'y'"));
         journal.save(rejected);
 
         JobJournal reloaded = new JobJournal(tmp, json, 100);
@@ -57,7 +57,7 @@ class JobJournalTest {
         journal.save(waiting);
         for (int i = 0; i < 4; i++) {
             journal.save(Job.rejected(JobCommand.backup("x", "r" + i, JobSource.HTTP),
-                    Instant.parse("2026-01-0" + (i + 2) + "T00:00:00Z"), new JobError("X", "x")));
+                    Instant.parse("2026-01-0" + (i + 2) + "T00:00:00Z"), new JobError(ErrorCode.INVALID_COMMAND, "x")));
         }
         List<Job> reloaded = new JobJournal(tmp, json, 2).load();
         assertEquals(List.of("waiting", "r2", "r3"), reloaded.stream().map(Job::requestId).toList());

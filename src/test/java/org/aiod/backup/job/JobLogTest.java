@@ -33,7 +33,7 @@ class JobLogTest {
         Job ten = Job.queued(JobCommand.restore("connectors", 2L, 10, null, JobSource.AMQP), T0).started(T0);
         assertEquals("job " + ten.jobId() + " started: type=RESTORE dataset=connectors cycle=2 level=10 source=amqp",
                 JobLog.started(ten));
-        Job failed = ten.failed(T0.plusSeconds(10), new JobError("LOCK_TIMEOUT", "dataset 'connectors' is busy"));
+        Job failed = ten.failed(T0.plusSeconds(10), new JobError(ErrorCode.LOCK_TIMEOUT, "dataset 'connectors' is busy"));
         assertEquals("job " + ten.jobId() + " FAILED: type=RESTORE dataset=connectors cycle=2 level=10 files=- bytes=-"
                 + " durationMs=10000 queuedMs=0 source=amqp error=LOCK_TIMEOUT message=\"dataset 'connectors' is"
                 + " busy\"", JobLog.finished(failed));
@@ -41,8 +41,8 @@ class JobLogTest {
 
     @Test
     void aRejectedCommandIsOneLineWhateverItCarries() {
-        Job rejected = Job.rejected(new JobCommand(JobType.BACKUP, "evil\nname \"x\"", null, null, null, null,
-                JobSource.AMQP), T0, new JobError("INVALID_DATASET", "invalid dataset name\r\n\u0007"));
+        Job rejected = Job.rejected(new JobCommand.Backup("evil\nname \"x\"", null, null,
+                JobSource.AMQP), T0, new JobError(ErrorCode.INVALID_DATASET, "invalid dataset name\r\n\u0007"));
         String line = JobLog.finished(rejected);
         assertEquals("job " + rejected.jobId() + " REJECTED: type=BACKUP dataset=\"evil\\nname \\\"x\\\"\" cycle=-"
                 + " level=- source=amqp error=INVALID_DATASET message=\"invalid dataset name\\r\\n\\u0007\"", line);

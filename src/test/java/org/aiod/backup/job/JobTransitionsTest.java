@@ -45,7 +45,7 @@ class JobTransitionsTest {
         assertThrows(IllegalStateException.class, () -> queued.succeeded(Instant.now(), 0, 0, 1, 1, "a", List.of()));
         Job done = queued.started(Instant.now()).succeeded(Instant.now(), 0, 0, 1, 1, "a", List.of());
         assertEquals(JobState.SUCCEEDED, done.status());
-        assertThrows(IllegalStateException.class, () -> done.failed(Instant.now(), new JobError("X", "y")));
+        assertThrows(IllegalStateException.class, () -> done.failed(Instant.now(), new JobError(ErrorCode.INTERNAL_ERROR, "y")));
         assertThrows(IllegalStateException.class, () -> done.started(Instant.now()));
     }
 }

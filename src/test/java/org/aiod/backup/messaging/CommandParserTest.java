@@ -22,7 +22,7 @@ class CommandParserTest {
 
     @Test
     void aBackupFromEveryAcceptedBodyForm() {
-        JobCommand expected = new JobCommand(JobType.BACKUP, "connectors", null, null, "r1", "m1", JobSource.AMQP);
+        JobCommand expected = new JobCommand.Backup("connectors", "r1", "m1", JobSource.AMQP);
         String text = "{\"dataset\":\"connectors\",\"requestId\":\"r1\"}";
         for (Object body : List.of(new JsonObject(text), text, text.getBytes(StandardCharsets.UTF_8),
                 Buffer.buffer(text), io.vertx.mutiny.core.buffer.Buffer.buffer(text))) {
@@ -36,11 +36,11 @@ class CommandParserTest {
     void aRestoreWithAndWithoutLevel() {
         CommandParser.Parsed p = parse(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":2,\"level\":10}");
         assertTrue(p.valid());
-        assertEquals(2L, p.command().cycle());
-        assertEquals(10, p.command().level());
+        assertEquals(2L, ((JobCommand.Restore) p.command()).cycle());
+        assertEquals(10, ((JobCommand.Restore) p.command()).level());
         p = parse(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":0,\"level\":null,\"requestId\":null}");
         assertTrue(p.valid());
-        assertNull(p.command().level());
+        assertNull(((JobCommand.Restore) p.command()).level());
         assertNull(p.command().requestId());
     }
 
