@@ -9,7 +9,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.aiod.backup.job.JobRunner;
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -17,17 +17,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code GET /api/datasets} and {@code GET /api/datasets/{name}}: what is on disk, as the job runner sees it. */
+/** {@code GET /api/datasets} and {@code GET /api/datasets/{name}}: what is on disk, as the dataset catalog reads it. */
 @Path("/api/datasets")
 @Tag(name = "datasets", description = "Managed datasets and their backups")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.ADMIN})
 public class DatasetResource {
 
-    private final JobRunner runner;
+    private final DatasetCatalog catalog;
 
-    public DatasetResource(JobRunner runner) {
-        this.runner = runner;
+    public DatasetResource(DatasetCatalog catalog) {
+        this.catalog = catalog;
     }
 
     @GET
@@ -37,7 +37,7 @@ public class DatasetResource {
             mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = DatasetSummary.class, type = SchemaType.ARRAY)))
     public List<DatasetSummary> list() {
-        return runner.datasets().stream().map(name -> DatasetSummary.of(name, runner.cycles(name))).toList();
+        return catalog.datasets().stream().map(DatasetSummary::of).toList();
     }
 
     @GET
@@ -49,10 +49,7 @@ public class DatasetResource {
     @APIResponse(responseCode = "404", description = "Not a managed dataset", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public DatasetView get(@PathParam("name") String name) {
-        if (!runner.datasets().contains(name)) {
-            throw new ApiException.NotFound(org.aiod.backup.job.ErrorCode.UNKNOWN_DATASET,
-                    "unknown dataset '" + name + "'");
-        }
-        return DatasetView.of(name, runner.cycles(name));
+        return catalog.dataset(name).map(DatasetView::of).orElseThrow(
+                () -> new ApiException.NotFound(org.aiod.backup.job.ErrorCode.UNKNOWN_DATASET, "unknown dataset '" + name + "'"));
     }
 }

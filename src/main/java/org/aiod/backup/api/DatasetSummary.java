@@ -3,8 +3,9 @@ package org.aiod.backup.api;
 import java.time.Instant;
 import java.util.List;
 
-import org.aiod.backup.engine.CycleInfo;
-import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetEntry;
+import org.aiod.backup.catalog.LevelEntry;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A managed dataset in the list of {@code GET /api/datasets}: its cycles, one line each. */
@@ -25,16 +26,15 @@ public record DatasetSummary(String name, List<Cycle> cycles) {
     public record Cycle(long cycle, int lastLevel, int levels, long bytes, Instant firstAt, Instant lastAt,
             List<Integer> missingLevels) {
 
-        static Cycle of(CycleInfo info) {
-            List<LevelInfo> levels = info.levels();
-            return new Cycle(info.cycle(), info.lastLevel(), levels.size(),
-                    levels.stream().mapToLong(LevelInfo::size).sum(),
+        static Cycle of(CycleEntry info) {
+            List<LevelEntry> levels = info.levels();
+            return new Cycle(info.cycle(), info.lastLevel(), levels.size(), info.restorableBytes(),
                     levels.isEmpty() ? null : levels.get(0).modified(),
                     levels.isEmpty() ? null : levels.get(levels.size() - 1).modified(), info.missingLevels());
         }
     }
 
-    static DatasetSummary of(String name, List<CycleInfo> cycles) {
-        return new DatasetSummary(name, cycles.stream().map(Cycle::of).toList());
+    static DatasetSummary of(DatasetEntry dataset) {
+        return new DatasetSummary(dataset.name(), dataset.cycles().stream().map(Cycle::of).toList());
     }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import org.aiod.backup.engine.CycleInfo;
-import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetEntry;
+import org.aiod.backup.catalog.LevelEntry;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** One dataset in detail, {@code GET /api/datasets/{name}}: every cycle and every level. */
@@ -45,10 +46,8 @@ public record DatasetView(String name, List<Cycle> cycles) {
     public record Cycle(long cycle, int lastLevel, long bytes, List<Level> levels, List<Integer> missingLevels,
             List<Level> levelsAfterGap) {
 
-        static Cycle of(CycleInfo info) {
-            return new Cycle(info.cycle(), info.lastLevel(),
-                    info.levels().stream().mapToLong(LevelInfo::size).sum()
-                            + info.levelsAfterGap().stream().mapToLong(LevelInfo::size).sum(),
+        static Cycle of(CycleEntry info) {
+            return new Cycle(info.cycle(), info.lastLevel(), info.bytes(),
                     info.levels().stream().map(Level::of).toList(), info.missingLevels(),
                     info.levelsAfterGap().stream().map(Level::of).toList());
         }
@@ -67,13 +66,16 @@ public record DatasetView(String name, List<Cycle> cycles) {
     public record Level(int level, String archive, long size, Instant modified, String sha256,
             ChecksumState checksum) {
 
-        static Level of(LevelInfo info) {
+        static Level of(LevelEntry info) {
             return new Level(info.level(), info.archive().getFileName().toString(), info.size(), info.modified(),
-                    info.sha256(), info.sha256() != null ? ChecksumState.VERIFIED_LISTED : ChecksumState.UNLISTED);
+                    info.sha256(), switch (info.checksum()) {
+                        case LISTED -> ChecksumState.VERIFIED_LISTED;
+                        case UNLISTED -> ChecksumState.UNLISTED;
+                    });
         }
     }
 
-    static DatasetView of(String name, List<CycleInfo> cycles) {
-        return new DatasetView(name, cycles.stream().map(Cycle::of).toList());
+    static DatasetView of(DatasetEntry dataset) {
+        return new DatasetView(dataset.name(), dataset.cycles().stream().map(Cycle::of).toList());
     }
 }

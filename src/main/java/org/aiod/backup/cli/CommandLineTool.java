@@ -13,11 +13,12 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetCatalog;
+import org.aiod.backup.catalog.LevelEntry;
+import org.aiod.backup.catalog.LevelVerification;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
-import org.aiod.backup.engine.CycleInfo;
-import org.aiod.backup.engine.LevelCheck;
-import org.aiod.backup.engine.LevelInfo;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
@@ -29,7 +30,8 @@ import org.aiod.backup.job.MissedFiles;
 /**
  * Runs one command and returns the process's exit status. Reads the service's configuration (application.properties,
  * then environment variables and system properties, profile {@code prod} unless {@code QUARKUS_PROFILE} says
- * otherwise) without starting Quarkus, and goes through the job runner like every other adapter.
+ * otherwise) without starting Quarkus, and goes through the job runner like every other adapter; {@code list} and
+ * {@code verify} read the dataset catalog.
  */
 public final class CommandLineTool {
 
@@ -63,13 +65,14 @@ public final class CommandLineTool {
             return OK;
         }
         try {
-            JobRunner runner = JobRunner.standalone(loadConfig());
+            BackupConfig config = loadConfig();
             return switch (command.verb()) {
-                case BACKUP -> report(runner.runNow(JobCommand.backup(command.dataset(), null, JobSource.CLI)));
-                case RESTORE -> report(runner.runNow(JobCommand.restore(command.dataset(), command.cycle(),
-                        command.level(), null, JobSource.CLI)));
-                case LIST -> list(runner, command.dataset());
-                case VERIFY -> verify(runner, command.dataset(), command.cycle());
+                case BACKUP -> report(JobRunner.standalone(config).runNow(JobCommand.backup(command.dataset(), null,
+                        JobSource.CLI)));
+                case RESTORE -> report(JobRunner.standalone(config).runNow(JobCommand.restore(command.dataset(),
+                        command.cycle(), command.level(), null, JobSource.CLI)));
+                case LIST -> list(DatasetCatalog.standalone(config), command.dataset());
+                case VERIFY -> verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle());
                 case HELP -> OK;
             };
         } catch (BackupException e) {
@@ -132,18 +135,18 @@ public final class CommandLineTool {
         return job.error().errorCode().exitStatus();
     }
 
-    private int list(JobRunner runner, String dataset) {
-        List<String> datasets = dataset == null ? runner.datasets() : List.of(dataset);
-        if (dataset != null && !runner.datasets().contains(dataset)) {
-            err.println("aiod-backup: unknown dataset '" + dataset + "' (known: " + runner.datasets() + ")");
+    private int list(DatasetCatalog catalog, String dataset) {
+        List<String> datasets = dataset == null ? catalog.names() : List.of(dataset);
+        if (dataset != null && !catalog.manages(dataset)) {
+            err.println("aiod-backup: unknown dataset '" + dataset + "' (known: " + catalog.names() + ")");
             return ErrorCode.UNKNOWN_DATASET.exitStatus();
         }
         for (String name : datasets) {
-            List<CycleInfo> cycles = runner.cycles(name);
+            List<CycleEntry> cycles = catalog.cycles(name);
             out.println(name + (cycles.isEmpty() ? ": no backups" : ":"));
-            for (CycleInfo cycle : cycles) {
+            for (CycleEntry cycle : cycles) {
                 out.printf(Locale.ROOT, "  cycle %d  (%s)%n", cycle.cycle(), cycle.directory());
-                for (LevelInfo level : cycle.levels()) {
+                for (LevelEntry level : cycle.levels()) {
                     out.printf(Locale.ROOT, "    level %-3d %10s  %s  %s%n", level.level(), bytes(level.size()),
                             TIME.format(level.modified()), level.sha256() == null ? "not in SHA256SUMS"
                                     : "sha256 " + level.sha256().substring(0, 12));
@@ -154,18 +157,18 @@ public final class CommandLineTool {
                 if (cycle.broken()) {
                     out.printf(Locale.ROOT, "    GAP: level %s missing; level %s after it cannot be restored%n",
                             join(cycle.missingLevels()), join(cycle.levelsAfterGap().stream()
-                                    .map(LevelInfo::level).toList()));
+                                    .map(LevelEntry::level).toList()));
                 }
             }
         }
         return OK;
     }
 
-    private int verify(JobRunner runner, String dataset, Long cycle) {
-        List<LevelCheck> checks = runner.verify(dataset, cycle);
-        long corrupt = checks.stream().filter(c -> c.status() == LevelCheck.Status.CORRUPT).count();
-        long missing = checks.stream().filter(c -> c.status() == LevelCheck.Status.MISSING).count();
-        for (LevelCheck check : checks) {
+    private int verify(DatasetCatalog catalog, String dataset, Long cycle) {
+        List<LevelVerification> checks = catalog.verify(dataset, cycle);
+        long corrupt = checks.stream().filter(c -> c.status() == LevelVerification.Status.CORRUPT).count();
+        long missing = checks.stream().filter(c -> c.status() == LevelVerification.Status.MISSING).count();
+        for (LevelVerification check : checks) {
             out.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
                     check.level(), check.archive().getFileName(), check.detail());
         }

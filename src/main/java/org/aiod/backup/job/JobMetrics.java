@@ -20,8 +20,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 
-import org.aiod.backup.engine.CycleInfo;
-import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetCatalog;
+import org.aiod.backup.catalog.LevelEntry;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,13 +74,13 @@ public class JobMetrics {
 
     private final MeterRegistry registry;
     private final JobService jobs;
-    private final JobRunner runner;
+    private final DatasetCatalog catalog;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
-    JobMetrics(MeterRegistry registry, JobService jobs, JobRunner runner) {
+    JobMetrics(MeterRegistry registry, JobService jobs, DatasetCatalog catalog) {
         this.registry = registry;
         this.jobs = jobs;
-        this.runner = runner;
+        this.catalog = catalog;
     }
 
     /** After the job service loaded its journal: the queue gauge, and the last successes known so far. */
@@ -159,11 +160,11 @@ public class JobMetrics {
             LOG.warnf("last successful jobs not seeded from the journal: %s", e.toString());
         }
         try {
-            for (String dataset : runner.datasets()) {
-                List<CycleInfo> cycles = runner.cycles(dataset);
+            for (String dataset : catalog.names()) {
+                List<CycleEntry> cycles = catalog.cycles(dataset);
                 Instant newest = null;
-                for (CycleInfo cycle : cycles) {
-                    for (LevelInfo level : cycle.levels()) {
+                for (CycleEntry cycle : cycles) {
+                    for (LevelEntry level : cycle.levels()) {
                         if (newest == null || level.modified().isAfter(newest)) {
                             newest = level.modified();
                         }
@@ -213,7 +214,7 @@ public class JobMetrics {
             return UNKNOWN_DATASET;
         }
         try {
-            return runner.datasets().contains(dataset) ? dataset : UNKNOWN_DATASET;
+            return catalog.manages(dataset) ? dataset : UNKNOWN_DATASET;
         } catch (RuntimeException e) {
             return UNKNOWN_DATASET;
         }

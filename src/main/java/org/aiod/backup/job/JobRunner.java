@@ -1,39 +1,43 @@
 package org.aiod.backup.job;
 
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.BackupSummary;
-import org.aiod.backup.engine.CycleInfo;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.RestoreSummary;
 
 /**
- * The only caller of the engine: validates commands against what is on disk, runs jobs, and describes datasets.
+ * Validates commands against what is on disk (through the dataset catalog) and runs jobs: with the catalog, the only
+ * caller of the engine.
  */
 @ApplicationScoped
 public class JobRunner implements LeftoverCleanup {
 
     private final Engine engine;
+    private final DatasetCatalog catalog;
     private final BackupConfig config;
     /** {@code null} outside the service. */
     private final JobMetrics metrics;
 
-    JobRunner(Engine engine, BackupConfig config, JobMetrics metrics) {
+    JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
         this.engine = engine;
+        this.catalog = catalog;
         this.config = config;
         this.metrics = metrics;
     }
 
     /** A runner outside the service (the one-shot command line): no CDI, no journal, no events, no metrics. */
     public static JobRunner standalone(BackupConfig config) {
-        return new JobRunner(org.aiod.backup.config.EngineProducer.create(config), config, null);
+        Engine engine = org.aiod.backup.config.EngineProducer.create(config);
+        return new JobRunner(engine, DatasetCatalog.of(engine, config), config, null);
     }
 
     /**
@@ -79,11 +83,6 @@ public class JobRunner implements LeftoverCleanup {
         return cleaned;
     }
 
-    /** Reads the archives of a dataset (one cycle, or all) to their end against SHA256SUMS. */
-    public List<org.aiod.backup.engine.LevelCheck> verify(String dataset, Long cycle) {
-        return engine.verify(dataset, cycle);
-    }
-
     /**
      * Why {@code command} cannot run, or empty when it can: its fields ({@link CommandRules}), then whether what it
      * names exists.
@@ -94,14 +93,14 @@ public class JobRunner implements LeftoverCleanup {
             return invalid;
         }
         String dataset = command.dataset();
-        if (!datasets().contains(dataset)) {
-            return reject(ErrorCode.UNKNOWN_DATASET, "unknown dataset '" + dataset + "' (known: " + datasets() + ")");
+        if (!catalog.manages(dataset)) {
+            return reject(ErrorCode.UNKNOWN_DATASET, "unknown dataset '" + dataset + "' (known: " + catalog.names() + ")");
         }
         return command.match(new JobCommand.Cases<>() {
             @Override
             public Optional<JobError> backup(JobCommand.Backup backup) {
                 // a path that exists but is not a real directory (a symlink, a file) is the engine's to refuse, by name
-                if (!Files.exists(config.dataRoot().resolve(dataset), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!catalog.hasDataDirectory(dataset)) {
                     return reject(ErrorCode.DATASET_NOT_FOUND, "dataset '" + dataset + "' has no directory "
                             + config.dataRoot().resolve(dataset) + " to back up");
                 }
@@ -110,7 +109,7 @@ public class JobRunner implements LeftoverCleanup {
 
             @Override
             public Optional<JobError> restore(JobCommand.Restore restore) {
-                Optional<CycleInfo> cycle = engine.cycles(dataset).stream()
+                Optional<CycleEntry> cycle = catalog.cycles(dataset).stream()
                         .filter(c -> c.cycle() == restore.cycle() && c.lastLevel() >= 0).findFirst();
                 // levels after a gap exist: the engine refuses them with CHAIN_BROKEN, which says more than
                 // NO_SUCH_LEVEL
@@ -160,16 +159,6 @@ public class JobRunner implements LeftoverCleanup {
                 new org.aiod.backup.engine.RestoreSpec(job.dataset(), job.cycle(), job.level()));
         lockWaited(job, s.lockWait(), true);
         return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
-    }
-
-    /** The datasets this service manages. */
-    public List<String> datasets() {
-        return config.datasets().filter(list -> !list.isEmpty()).map(List::copyOf).orElseGet(engine::datasets);
-    }
-
-    /** The cycles of a managed dataset. */
-    public List<CycleInfo> cycles(String dataset) {
-        return engine.cycles(dataset);
     }
 
     private void lockWaited(Job job, java.time.Duration wait, boolean acquired) {

@@ -1,5 +1,6 @@
 /**
  * Jobs: every command, whatever its source, is validated, journaled, queued and run here on a bounded worker pool,
- * one at a time per dataset. {@link org.aiod.backup.job.JobRunner} is the only caller of the engine.
+ * one at a time per dataset. {@link org.aiod.backup.job.JobRunner} is the only caller of the engine that runs jobs;
+ * what is on disk is read through {@link org.aiod.backup.catalog.DatasetCatalog}.
  */
 package org.aiod.backup.job;

@@ -8,9 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.health.SelfTestRunner;
 import org.aiod.backup.job.JobCommand;
-import org.aiod.backup.job.JobRunner;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
@@ -35,13 +35,13 @@ public class BackupScheduler {
     private static final Logger LOG = Logger.getLogger(BackupScheduler.class);
 
     private final JobService jobs;
-    private final JobRunner runner;
+    private final DatasetCatalog catalog;
     private final SelfTestRunner selfTest;
     private final MeterRegistry registry;
 
-    BackupScheduler(JobService jobs, JobRunner runner, SelfTestRunner selfTest, MeterRegistry registry) {
+    BackupScheduler(JobService jobs, DatasetCatalog catalog, SelfTestRunner selfTest, MeterRegistry registry) {
         this.jobs = jobs;
-        this.runner = runner;
+        this.catalog = catalog;
         this.selfTest = selfTest;
         this.registry = registry;
     }
@@ -78,7 +78,7 @@ public class BackupScheduler {
         }
         List<String> datasets;
         try {
-            datasets = runner.datasets();
+            datasets = catalog.names();
         } catch (RuntimeException e) {
             count("failed");
             LOG.errorf("scheduled backups skipped: the managed datasets cannot be listed: %s", e.getMessage());

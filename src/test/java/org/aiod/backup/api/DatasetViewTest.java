@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-import org.aiod.backup.engine.CycleInfo;
-import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetEntry;
+import org.aiod.backup.catalog.LevelEntry;
 import org.junit.jupiter.api.Test;
 
 /** The dataset views show a gap in a cycle: which levels are missing, and which archives it cuts off. */
@@ -16,17 +18,19 @@ class DatasetViewTest {
     @Test
     void aCycleWithAGapShowsTheMissingLevelsAndTheLevelsAfterIt() {
         Path dir = Path.of("/backups/x/x_0");
-        LevelInfo zero = new LevelInfo(0, dir.resolve("x0.tar.gz"), 100, Instant.EPOCH, "aa");
-        LevelInfo three = new LevelInfo(3, dir.resolve("x3.tar.gz"), 10, Instant.EPOCH.plusSeconds(3), "bb");
-        CycleInfo info = new CycleInfo(0, dir, List.of(zero), List.of(1, 2), List.of(three));
+        LevelEntry zero = new LevelEntry(0, dir.resolve("x0.tar.gz"), 100, Instant.EPOCH, "aa", Optional.empty());
+        LevelEntry three = new LevelEntry(3, dir.resolve("x3.tar.gz"), 10, Instant.EPOCH.plusSeconds(3), "bb",
+                Optional.empty());
+        CycleEntry info = new CycleEntry(0, dir, List.of(zero), List.of(1, 2), List.of(three));
+        DatasetEntry dataset = new DatasetEntry("x", true, List.of(info));
 
-        DatasetView.Cycle cycle = DatasetView.of("x", List.of(info)).cycles().get(0);
+        DatasetView.Cycle cycle = DatasetView.of(dataset).cycles().get(0);
         assertEquals(0, cycle.lastLevel());
         assertEquals(List.of(1, 2), cycle.missingLevels());
         assertEquals(List.of("x3.tar.gz"), cycle.levelsAfterGap().stream().map(DatasetView.Level::archive).toList());
         assertEquals(110, cycle.bytes());
 
-        DatasetSummary.Cycle summary = DatasetSummary.of("x", List.of(info)).cycles().get(0);
+        DatasetSummary.Cycle summary = DatasetSummary.of(dataset).cycles().get(0);
         assertEquals(List.of(1, 2), summary.missingLevels());
         assertEquals(1, summary.levels());
     }

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.Engine;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,8 +50,8 @@ class WorkerErrorTest {
 
     /** The real runner, except that running a job of dataset {@value #DYING} overflows the stack. */
     static final class DyingRunner extends JobRunner {
-        DyingRunner(Engine engine, BackupConfig config, JobMetrics metrics) {
-            super(engine, config, metrics);
+        DyingRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
+            super(engine, catalog, config, metrics);
         }
 
         @Override
@@ -65,13 +66,15 @@ class WorkerErrorTest {
     @Inject
     Engine engine;
     @Inject
+    DatasetCatalog catalog;
+    @Inject
     BackupConfig config;
     @Inject
     JobMetrics metrics;
 
     @BeforeEach
     void dyingRunner() throws IOException {
-        QuarkusMock.installMockForType(new DyingRunner(engine, config, metrics), JobRunner.class);
+        QuarkusMock.installMockForType(new DyingRunner(engine, catalog, config, metrics), JobRunner.class);
         for (String dataset : new String[] {DYING, "living"}) {
             Path dir = config.dataRoot().resolve(dataset);
             if (Files.exists(dir)) {

@@ -25,15 +25,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupSummary;
-import org.aiod.backup.engine.CycleInfo;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
 import org.aiod.backup.engine.Phase;
 import org.aiod.backup.engine.ProgressListener;
 import org.aiod.backup.job.Job;
-import org.aiod.backup.job.JobRunner;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
@@ -65,7 +65,7 @@ class ScheduledBackupsTest {
     JobService jobs;
 
     @Inject
-    JobRunner runner;
+    DatasetCatalog catalog;
 
     @Inject
     BackupConfig config;
@@ -89,7 +89,7 @@ class ScheduledBackupsTest {
         assertTrue(done.stream().allMatch(job -> job.type() == JobType.BACKUP && job.source().label().equals("schedule")
                 && job.archive() != null && Files.isRegularFile(Path.of(job.archive()))), done.toString());
         assertEquals(List.of(), scheduled("alpha", JobState.FAILED));
-        List<CycleInfo> cycles = runner.cycles("alpha");
+        List<CycleEntry> cycles = catalog.cycles("alpha");
         assertTrue(!cycles.isEmpty() && cycles.get(0).cycle() == 0 && cycles.get(0).lastLevel() >= 1, cycles.toString());
     }
 

@@ -1,0 +1,121 @@
+package org.aiod.backup.catalog;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.aiod.backup.config.BackupConfig;
+import org.aiod.backup.config.EngineProducer;
+import org.aiod.backup.engine.CycleInfo;
+import org.aiod.backup.engine.Engine;
+import org.aiod.backup.engine.LevelCheck;
+import org.aiod.backup.engine.LevelInfo;
+
+/**
+ * The managed datasets and their backups, read from disk through the engine on every call (nothing is cached, so
+ * levels written by the command line, another process or the legacy scripts show at once). The API, the scheduler,
+ * the metrics and the command line read dataset facts here, never from the job runner; the engine's own value types
+ * stay behind this class.
+ */
+@ApplicationScoped
+public class DatasetCatalog {
+
+    private final Engine engine;
+    /** The datasets named in {@code backup.datasets}; empty: every dataset the engine finds. */
+    private final List<String> configured;
+
+    @Inject
+    DatasetCatalog(Engine engine, BackupConfig config) {
+        this(engine, config.datasets().orElse(List.of()));
+    }
+
+    /**
+     * A catalog over {@code engine}.
+     *
+     * @param configured the managed datasets; empty: every top-level directory of the data root and every dataset
+     *                   that has backups
+     */
+    public DatasetCatalog(Engine engine, List<String> configured) {
+        this.engine = engine;
+        this.configured = List.copyOf(configured);
+    }
+
+    /** A catalog outside the service (the one-shot command line): no CDI. */
+    public static DatasetCatalog standalone(BackupConfig config) {
+        return of(EngineProducer.create(config), config);
+    }
+
+    /** A catalog over an engine built elsewhere, such as the standalone job runner's. */
+    public static DatasetCatalog of(Engine engine, BackupConfig config) {
+        return new DatasetCatalog(engine, config);
+    }
+
+    /** The names of the datasets this service manages: {@code backup.datasets}, or else every one on disk, sorted. */
+    public List<String> names() {
+        return configured.isEmpty() ? engine.datasets() : configured;
+    }
+
+    /** Whether {@code name} is a managed dataset. */
+    public boolean manages(String name) {
+        return names().contains(name);
+    }
+
+    /** Every managed dataset with its cycles. */
+    public List<DatasetEntry> datasets() {
+        return names().stream().map(this::entry).toList();
+    }
+
+    /** A managed dataset with its cycles; empty when {@code name} is not managed. */
+    public Optional<DatasetEntry> dataset(String name) {
+        return manages(name) ? Optional.of(entry(name)) : Optional.empty();
+    }
+
+    /** The cycles of {@code dataset}, ascending by label; empty when it has no backups. */
+    public List<CycleEntry> cycles(String dataset) {
+        return engine.cycles(dataset).stream().map(DatasetCatalog::cycle).toList();
+    }
+
+    /**
+     * Whether {@code <data-root>/<dataset>} exists. A symbolic link or a file there counts: it is the engine's to
+     * refuse by name when a backup runs.
+     */
+    public boolean hasDataDirectory(String dataset) {
+        return Files.exists(engine.options().dataRoot().resolve(dataset), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Reads every archive of {@code dataset} (of one cycle, or of all when {@code cycle} is null) to its end against
+     * {@code SHA256SUMS}; changes nothing and records nothing.
+     */
+    public List<LevelVerification> verify(String dataset, Long cycle) {
+        return engine.verify(dataset, cycle).stream().map(DatasetCatalog::verification).toList();
+    }
+
+    private DatasetEntry entry(String name) {
+        return new DatasetEntry(name, hasDataDirectory(name), cycles(name));
+    }
+
+    private static CycleEntry cycle(CycleInfo info) {
+        return new CycleEntry(info.cycle(), info.directory(), info.levels().stream().map(DatasetCatalog::level).toList(),
+                info.missingLevels(), info.levelsAfterGap().stream().map(DatasetCatalog::level).toList());
+    }
+
+    private static LevelEntry level(LevelInfo info) {
+        return new LevelEntry(info.level(), info.archive(), info.size(), info.modified(), info.sha256(),
+                Optional.empty());
+    }
+
+    private static LevelVerification verification(LevelCheck check) {
+        LevelVerification.Status status = switch (check.status()) {
+            case OK -> LevelVerification.Status.OK;
+            case UNLISTED -> LevelVerification.Status.UNLISTED;
+            case CORRUPT -> LevelVerification.Status.CORRUPT;
+            case MISSING -> LevelVerification.Status.MISSING;
+        };
+        return new LevelVerification(check.cycle(), check.level(), check.archive(), status, check.detail());
+    }
+}
