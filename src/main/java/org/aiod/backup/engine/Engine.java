@@ -38,7 +38,7 @@ public final class Engine {
 
     Engine(EngineOptions options, FileContent fileContent) {
         this.options = options;
-        this.layout = new Layout(options.dataRoot(), options.backupRoot());
+        this.layout = new Layout(options.dataRoot(), options.backupRoot(), options.stateDir());
         this.fileContent = fileContent;
     }
 

@@ -57,7 +57,7 @@ import io.smallrye.config.SmallRyeConfig;
  * ({@code java -jar}, the container; whatever the profile) refuses to start when the broker would have no account but
  * the service's, as {@code CredentialsGuard} does for HTTP; the dev profile's users are accounts like any other.
  *
- * <p>The broker is persistent: its journal lives under {@code <backup-root>/.aiod-backup/broker}, so commands queued
+ * <p>The broker is persistent: its journal lives under {@code <state-dir>/broker} ({@code backup.state-dir}), so commands queued
  * when the service stops are consumed when it starts again. The addresses {@code backup-commands},
  * {@code restore-commands} and {@code backup-events} are ANYCAST queues created by the configuration (a message sent
  * before its consumer attached waits for it); no other address is created, not even on demand. Messages that cannot
@@ -115,7 +115,7 @@ public class EmbeddedBroker {
         String servicePassword = BrokerAccounts.randomPassword();
         accounts = accounts.with(BrokerAccounts.SERVICE_USER, servicePassword, Set.of(BrokerAccounts.SERVICE_ROLE));
         broker = start(new Settings(settings.host(), settings.port(),
-                backup.backupRoot().resolve(".aiod-backup").resolve("broker"), accounts, settings.globalMaxSize()));
+                backup.brokerDir(), accounts, settings.globalMaxSize()));
         ServiceAccountConfigSource.use(BrokerAccounts.SERVICE_USER, servicePassword);
     }
 
