@@ -10,6 +10,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import org.aiod.backup.engine.Compression;
+import org.aiod.backup.engine.EngineOptions;
 
 /** Everything an operator sets, under {@code backup.*}. */
 @ConfigMapping(prefix = "backup")
@@ -20,6 +21,31 @@ public interface BackupConfig {
 
     /** Directory holding the cycles of every dataset; the legacy image used {@code /opt/backups/data}. */
     Path backupRoot();
+
+    /**
+     * The service's own state, never a dataset: the job journal ({@code jobs/}), dataset locks ({@code locks/}),
+     * temporary and restore staging files ({@code tmp/}, {@code staging/}), the start-up round trip's scratch
+     * ({@code selftest/}) and the embedded broker's journal ({@code broker/}). By default inside the backup root, under
+     * a name no dataset can have. Archives are written in its {@code tmp/} and renamed into place, so it must be on
+     * the backup root's file system.
+     */
+    @WithDefault("${backup.backup-root}/" + EngineOptions.DEFAULT_STATE_DIR_NAME)
+    Path stateDir();
+
+    /** Where the job journal keeps one file per job. */
+    default Path journalDir() {
+        return stateDir().resolve("jobs");
+    }
+
+    /** Where the start-up round trip makes its scratch directories. */
+    default Path selfTestDir() {
+        return stateDir().resolve("selftest");
+    }
+
+    /** Where the embedded broker keeps its journal, bindings and paging. */
+    default Path brokerDir() {
+        return stateDir().resolve("broker");
+    }
 
     /**
      * The datasets this service manages. Empty: every top-level directory of the data root and every dataset that

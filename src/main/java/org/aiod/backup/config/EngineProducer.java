@@ -18,6 +18,7 @@ public class EngineProducer {
     /** The engine for {@code config}; also used by the one-shot command line, which runs without CDI. */
     public static Engine create(BackupConfig config) {
         EngineOptions options = EngineOptions.defaults(config.dataRoot(), config.backupRoot())
+                .withStateDir(config.stateDir())
                 .withCycleLength(config.cycleLength())
                 .withLockTimeout(config.lockTimeout())
                 .withCompression(config.compression());

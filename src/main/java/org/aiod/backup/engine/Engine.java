@@ -24,7 +24,7 @@ public final class Engine {
 
     Engine(EngineOptions options, FileContent fileContent) {
         this.options = options;
-        Layout layout = new Layout(options.dataRoot(), options.backupRoot());
+        Layout layout = new Layout(options.dataRoot(), options.backupRoot(), options.stateDir());
         this.levelWriter = new LevelWriter(options, layout, fileContent);
         this.restoreRun = new RestoreRun(options, layout);
         this.verifier = new Verifier(options, layout);

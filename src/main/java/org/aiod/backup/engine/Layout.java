@@ -14,20 +14,22 @@ import java.util.regex.Pattern;
 
 /**
  * Where everything lives: the legacy layout {@code <backup-root>/<ds>/<ds>_<cycle>/<ds><level>.tar.gz} plus
- * {@code <ds>.snar} and {@code SHA256SUMS}, and the service's own state under {@code <backup-root>/.aiod-backup/}.
+ * {@code <ds>.snar} and {@code SHA256SUMS}, and the service's own state in its state directory
+ * ({@link EngineOptions#stateDir()}, by default {@code <backup-root>/.aiod-backup/}).
  */
 final class Layout {
 
     static final Pattern DATASET_NAME = DatasetName.PATTERN;
     static final String SUMS = "SHA256SUMS";
-    static final String STATE_DIR = ".aiod-backup";
 
     private final Path dataRoot;
     private final Path backupRoot;
+    private final Path stateDir;
 
-    Layout(Path dataRoot, Path backupRoot) {
+    Layout(Path dataRoot, Path backupRoot, Path stateDir) {
         this.dataRoot = dataRoot;
         this.backupRoot = backupRoot;
+        this.stateDir = stateDir;
     }
 
     static String requireValidName(String dataset) {
@@ -80,7 +82,7 @@ final class Layout {
     }
 
     Path stateDir() {
-        return backupRoot.resolve(STATE_DIR);
+        return stateDir;
     }
 
     Path lockFile(String ds) {

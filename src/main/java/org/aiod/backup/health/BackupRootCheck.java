@@ -13,9 +13,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness: the backup root is writable, proven by creating, writing and deleting a probe file under
- * {@code <backup-root>/.aiod-backup/}. The backup root itself is never created here: a volume that is not mounted must
- * show as down, not be papered over with a directory on the container's own disk.
+ * Readiness: the backup root is writable, proven by creating, writing and deleting a probe file in the state directory
+ * ({@code backup.state-dir}, by default {@code <backup-root>/.aiod-backup/}, on the backup root's file system). The
+ * backup root itself is never created here: a volume that is not mounted must show as down, not be papered over with
+ * a directory on the container's own disk.
  */
 @Readiness
 @Singleton
@@ -24,14 +25,16 @@ public class BackupRootCheck implements HealthCheck {
     static final String NAME = "backup-root";
 
     private final Path backupRoot;
+    private final Path stateDir;
 
     @Inject
     BackupRootCheck(BackupConfig config) {
-        this(config.backupRoot());
+        this(config.backupRoot(), config.stateDir());
     }
 
-    BackupRootCheck(Path backupRoot) {
+    BackupRootCheck(Path backupRoot, Path stateDir) {
         this.backupRoot = backupRoot.toAbsolutePath().normalize();
+        this.stateDir = stateDir.toAbsolutePath().normalize();
     }
 
     @Override
@@ -45,7 +48,6 @@ public class BackupRootCheck implements HealthCheck {
             return Files.exists(backupRoot) ? "backup root " + backupRoot + " is not a directory"
                     : "backup root " + backupRoot + " does not exist";
         }
-        Path stateDir = backupRoot.resolve(".aiod-backup");
         String failure;
         try {
             Files.createDirectories(stateDir);

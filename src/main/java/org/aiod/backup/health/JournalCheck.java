@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness: the job journal ({@code <backup-root>/.aiod-backup/jobs}, where every accepted command is recorded
+ * Readiness: the job journal ({@code <state-dir>/jobs}, where every accepted command is recorded
  * before it is answered) is writable, proven by creating, writing and deleting a probe file in it. The directory is
  * created at start-up by the job service; it is not created here, so that a journal directory lost or made
  * read-only shows as down.
@@ -27,7 +27,7 @@ public class JournalCheck implements HealthCheck {
 
     @Inject
     JournalCheck(BackupConfig config) {
-        this(config.backupRoot().resolve(".aiod-backup").resolve("jobs"));
+        this(config.journalDir());
     }
 
     JournalCheck(Path journal) {

@@ -9,7 +9,7 @@ public interface SelfTestConfig {
 
     /**
      * Whether the service runs a backup and restore round trip in a scratch directory under
-     * {@code <backup-root>/.aiod-backup/selftest} at start-up; the startup probe reports it, and scheduled backups
+     * {@code <state-dir>/selftest} at start-up; the startup probe reports it, and scheduled backups
      * wait for it to pass. Disabled, the startup probe is up at once.
      */
     @WithDefault("true")

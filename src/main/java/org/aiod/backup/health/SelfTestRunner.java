@@ -11,17 +11,16 @@ import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.StartupEvent;
 
 import org.aiod.backup.config.BackupConfig;
-import org.aiod.backup.job.SelfTest;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the start-up self-test once, on a thread of its own so that start-up does not wait for it, and keeps its
- * state for the startup probe and the scheduler.
+ * Runs the start-up self-test ({@link StartupRoundTrip}) once, on a thread of its own so that start-up does not wait
+ * for it, and keeps its state for the startup probe and the scheduler.
  * <p>
- * The scratch directory is {@code <backup-root>/.aiod-backup/selftest/run-<uuid>} rather than {@code java.io.tmpdir}:
- * so the test writes, syncs, renames and locks on the file system the real backups use (a temporary directory is
- * often a small tmpfs, or another disk, and would prove nothing about the backup root), and it stays under the
- * service's state directory, where no legacy reader looks.
+ * The scratch directory is {@code <state-dir>/selftest/run-<uuid>} ({@code backup.state-dir}, by default
+ * {@code <backup-root>/.aiod-backup}) rather than {@code java.io.tmpdir}: so the test writes, syncs, renames and locks
+ * on the file system the real backups use (a temporary directory is often a small tmpfs, or another disk, and would
+ * prove nothing about the backup root), and it stays in the service's state directory, where no legacy reader looks.
  */
 @ApplicationScoped
 public class SelfTestRunner {
@@ -54,7 +53,7 @@ public class SelfTestRunner {
             return new State(Status.RUNNING, "self-test running", now, null, null);
         }
 
-        static State finished(Instant startedAt, Instant now, SelfTest.Result result) {
+        static State finished(Instant startedAt, Instant now, StartupRoundTrip.Result result) {
             return new State(result.passed() ? Status.PASSED : Status.FAILED,
                     result.passed() ? null : result.step() + " failed: " + result.reason(), startedAt, now,
                     result.duration().toMillis());
@@ -81,20 +80,20 @@ public class SelfTestRunner {
             LOG.info("start-up self-test disabled (backup.self-test.enabled=false)");
             return;
         }
-        Path parent = config.backupRoot().resolve(".aiod-backup").resolve("selftest");
+        Path parent = config.selfTestDir();
         state.set(State.running(Instant.now()));
-        Thread thread = new Thread(() -> run(() -> SelfTest.under(parent)), "self-test");
+        Thread thread = new Thread(() -> run(() -> StartupRoundTrip.under(parent)), "self-test");
         thread.setDaemon(true);
         thread.start();
     }
 
     /** Runs a self-test on the calling thread and records its outcome; never throws. */
-    State run(Supplier<SelfTest> test) {
+    State run(Supplier<StartupRoundTrip> test) {
         Instant started = Instant.now();
         state.set(State.running(started));
         State finished;
         try {
-            SelfTest.Result result = test.get().run();
+            StartupRoundTrip.Result result = test.get().run();
             finished = State.finished(started, Instant.now(), result);
         } catch (RuntimeException | Error e) {
             finished = new State(Status.FAILED, "self-test could not run: " + e, started, Instant.now(), null);

@@ -68,7 +68,7 @@ public class JobService {
         this.sinks = sinks;
         this.leftovers = leftovers;
         this.metrics = metrics;
-        this.journal = new JobJournal(config.backupRoot().resolve(".aiod-backup").resolve("jobs"), json,
+        this.journal = new JobJournal(config.journalDir(), json,
                 config.journal().keep());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.workers(), r -> {

@@ -12,7 +12,6 @@ import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.aiod.backup.job.JobType;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,8 +45,7 @@ public class CommandReceiver {
     private static final long MAX_BACKOFF_MILLIS = 10_000;
 
     private final Vertx vertx;
-    private final Config config;
-    private final BrokerConfig broker;
+    private final BrokerSettings broker;
     private final CommandConsumer consumer;
     private final ExecutorService backupLane = lane("backup");
     private final ExecutorService restoreLane = lane("restore");
@@ -57,21 +55,18 @@ public class CommandReceiver {
     private volatile boolean stopped;
     private long backoff = 100;
 
-    CommandReceiver(Vertx vertx, Config config, BrokerConfig broker, CommandConsumer consumer) {
+    CommandReceiver(Vertx vertx, BrokerSettings broker, CommandConsumer consumer) {
         this.vertx = vertx;
-        this.config = config;
         this.broker = broker;
         this.consumer = consumer;
     }
 
     /** After the embedded broker (200) and the job service (500). */
     void start(@Observes @Priority(2000) StartupEvent event) {
-        AmqpClientOptions options = new AmqpClientOptions()
-                .setHost(config.getOptionalValue("amqp-host", String.class).orElse("localhost"))
-                .setPort(config.getOptionalValue("amqp-port", Integer.class).orElse(broker.port()));
-        // on the embedded broker these are the service's own account (ServiceAccountConfigSource), else as configured
-        config.getOptionalValue("amqp-username", String.class).ifPresent(options::setUsername);
-        config.getOptionalValue("amqp-password", String.class).ifPresent(options::setPassword);
+        AmqpClientOptions options = new AmqpClientOptions().setHost(broker.host()).setPort(broker.port());
+        // on the embedded broker these are the service's own account, else as configured
+        broker.clientUsername().ifPresent(options::setUsername);
+        broker.clientPassword().ifPresent(options::setPassword);
         client = AmqpClient.create(vertx, options);
         connect();
     }

@@ -37,7 +37,7 @@ import io.smallrye.config.SmallRyeConfig;
  *
  * <p>It starts when {@code amqp-host} is not configured and {@code backup.broker.embedded} is not {@code false}, in a
  * {@code StartupEvent} observer that runs before SmallRye Reactive Messaging's own (priority 1000), so the channels
- * connect at their first attempt. Settings ({@link BrokerConfig}):
+ * connect at their first attempt. Settings ({@link BrokerSettings}; {@code backup.broker.*} is {@link BrokerConfig}):
  * <ul>
  * <li>{@code backup.broker.embedded} (default {@code true}): {@code false} never starts it (the connector then
  * retries {@code localhost:5672}, or {@code amqp-host}/{@code amqp-port}, until a broker answers);</li>
@@ -57,8 +57,8 @@ import io.smallrye.config.SmallRyeConfig;
  * ({@code java -jar}, the container; whatever the profile) refuses to start when the broker would have no account but
  * the service's, as {@code CredentialsGuard} does for HTTP; the dev profile's users are accounts like any other.
  *
- * <p>The broker is persistent: its journal lives under {@code <backup-root>/.aiod-backup/broker}, so commands queued
- * when the service stops are consumed when it starts again. The addresses {@code backup-commands},
+ * <p>The broker is persistent: its journal lives under {@code <state-dir>/broker} ({@code backup.state-dir}), so
+ * commands queued when the service stops are consumed when it starts again. The addresses {@code backup-commands},
  * {@code restore-commands} and {@code backup-events} are ANYCAST queues created by the configuration (a message sent
  * before its consumer attached waits for it); no other address is created, not even on demand. Messages that cannot
  * be delivered go to {@code DLQ} after {@value #MAX_DELIVERY_ATTEMPTS} attempts (rejected command messages go there at
@@ -87,27 +87,26 @@ public class EmbeddedBroker {
     }
 
     private final BackupConfig backup;
-    private final BrokerConfig settings;
+    private final BrokerSettings amqp;
     private volatile EmbeddedActiveMQ broker;
 
-    EmbeddedBroker(BackupConfig backup, BrokerConfig settings) {
+    EmbeddedBroker(BackupConfig backup, BrokerSettings amqp) {
         this.backup = backup;
-        this.settings = settings;
+        this.amqp = amqp;
     }
 
     void onStart(@Observes @Priority(200) StartupEvent event) {
-        Config config = ConfigProvider.getConfig();
-        Optional<String> externalHost = config.getOptionalValue("amqp-host", String.class);
+        Optional<String> externalHost = amqp.externalHost();
         if (externalHost.isPresent()) {
-            LOG.infof("using the AMQP broker at %s:%s", externalHost.get(),
-                    config.getOptionalValue("amqp-port", String.class).orElse("5672"));
+            LOG.infof("using the AMQP broker at %s:%s", externalHost.get(), amqp.port());
             return;
         }
+        BrokerConfig settings = amqp.embedded();
         if (!settings.embedded()) {
             LOG.info("no amqp-host configured and the embedded broker is disabled (backup.broker.embedded=false)");
             return;
         }
-        BrokerAccounts accounts = accounts(config);
+        BrokerAccounts accounts = accounts(ConfigProvider.getConfig(), amqp);
         Optional<String> refusal = refusal(LaunchMode.current(), accounts, settings.host() + ":" + settings.port());
         if (refusal.isPresent()) {
             throw new ConfigurationException(refusal.get());
@@ -115,12 +114,12 @@ public class EmbeddedBroker {
         String servicePassword = BrokerAccounts.randomPassword();
         accounts = accounts.with(BrokerAccounts.SERVICE_USER, servicePassword, Set.of(BrokerAccounts.SERVICE_ROLE));
         broker = start(new Settings(settings.host(), settings.port(),
-                backup.backupRoot().resolve(".aiod-backup").resolve("broker"), accounts, settings.globalMaxSize()));
+                backup.brokerDir(), accounts, settings.globalMaxSize()));
         ServiceAccountConfigSource.use(BrokerAccounts.SERVICE_USER, servicePassword);
     }
 
     /** The HTTP API's embedded users (when that realm is on), and the {@code amqp-username} pair. */
-    static BrokerAccounts accounts(Config config) {
+    static BrokerAccounts accounts(Config config, BrokerSettings amqp) {
         BrokerAccounts accounts = BrokerAccounts.none();
         if (config.getOptionalValue("quarkus.security.users.embedded.enabled", Boolean.class).orElse(false)) {
             MPRealmRuntimeConfig realm = config.unwrap(SmallRyeConfig.class)
@@ -129,8 +128,8 @@ public class EmbeddedBroker {
                     realm.algorithm().name(), config.getOptionalValue("quarkus.security.users.embedded.realm-name",
                             String.class).orElse(REALM_NAME));
         }
-        Optional<String> user = config.getOptionalValue("amqp-username", String.class);
-        Optional<String> password = config.getOptionalValue("amqp-password", String.class);
+        Optional<String> user = amqp.configuredUsername();
+        Optional<String> password = amqp.configuredPassword();
         if (user.isPresent() && password.isPresent()) {
             accounts = accounts.with(user.get(), password.get(), Set.of(Roles.ADMIN));
         }

@@ -1,22 +1,24 @@
 package org.aiod.backup.messaging;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * While the embedded broker runs, {@code amqp-username} and {@code amqp-password} are the service's own account on it
- * (generated at start-up, in memory only): the SmallRye AMQP connector of the {@code backup-events} channel and the
- * {@link CommandReceiver} read the broker credentials from these two properties, so both log in with it. Above every
+ * (generated at start-up, in memory only): the SmallRye AMQP connector of the {@code backup-events} channel reads the
+ * broker credentials from these two properties, and the {@link CommandReceiver} gets them from {@link BrokerSettings},
+ * so both log in with it. Above every
  * other source (ordinal {@value #ORDINAL}); empty while no embedded broker runs, so that an external broker is
  * reached with the configured credentials as before. Registered through {@code META-INF/services}.
  */
 public class ServiceAccountConfigSource implements ConfigSource {
 
     static final int ORDINAL = 500;
-    static final String USERNAME = "amqp-username";
-    static final String PASSWORD = "amqp-password";
+    static final String USERNAME = BrokerSettings.USERNAME;
+    static final String PASSWORD = BrokerSettings.PASSWORD;
 
     /** The account in use, or {@code null}. A static field since config sources live outside CDI. */
     private static volatile Map<String, String> account;
@@ -27,6 +29,12 @@ public class ServiceAccountConfigSource implements ConfigSource {
 
     static void clear() {
         account = null;
+    }
+
+    /** The value this source serves under {@code name} now, if any. */
+    static Optional<String> current(String name) {
+        Map<String, String> current = account;
+        return current == null ? Optional.empty() : Optional.ofNullable(current.get(name));
     }
 
     @Override

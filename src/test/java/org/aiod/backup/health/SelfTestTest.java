@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 
-import org.aiod.backup.engine.EngineOptions;
-import org.aiod.backup.job.SelfTest;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,9 +23,9 @@ class SelfTestTest {
 
     @Test
     void theRoundTripPassesAndLeavesNothingBehind() {
-        SelfTest test = SelfTest.in(tmp.resolve("scratch"));
+        StartupRoundTrip test = StartupRoundTrip.in(tmp.resolve("scratch"));
 
-        SelfTest.Result result = test.run();
+        StartupRoundTrip.Result result = test.run();
 
         assertTrue(result.passed(), result.describe());
         assertNull(result.step());
@@ -37,11 +35,10 @@ class SelfTestTest {
     @Test
     void aBackupRootThatCannotBeWrittenFailsTheBackupStepWithTheEnginesReason() throws IOException {
         Path regularFile = Files.writeString(tmp.resolve("not-a-directory"), "x");
-        SelfTest test = SelfTest.in(tmp.resolve("scratch"))
-                .withOptions(options -> EngineOptions.defaults(options.dataRoot(),
-                        regularFile.resolve("backups")));
+        StartupRoundTrip test = StartupRoundTrip.in(tmp.resolve("scratch"))
+                .withBackupRoot(regularFile.resolve("backups"));
 
-        SelfTest.Result result = test.run();
+        StartupRoundTrip.Result result = test.run();
 
         assertFalse(result.passed());
         assertEquals("backup level 0", result.step());
@@ -51,13 +48,13 @@ class SelfTestTest {
 
     @Test
     void aRestoredTreeThatDiffersFailsTheComparisonNamingTheFiles() {
-        SelfTest test = SelfTest.in(tmp.resolve("scratch")).beforeCompare(restored -> {
+        StartupRoundTrip test = StartupRoundTrip.in(tmp.resolve("scratch")).beforeCompare(restored -> {
             Files.writeString(restored.resolve("keep.txt"), "tampered\n");
             Files.writeString(restored.resolve("delete.txt"), "back from the dead\n");
             Files.delete(restored.resolve("added.txt"));
         });
 
-        SelfTest.Result result = test.run();
+        StartupRoundTrip.Result result = test.run();
 
         assertFalse(result.passed());
         assertEquals("compare", result.step());
@@ -70,7 +67,7 @@ class SelfTestTest {
     void aScratchDirectoryThatCannotBeCreatedFailsThePreparation() throws IOException {
         Path regularFile = Files.writeString(tmp.resolve("file"), "x");
 
-        SelfTest.Result result = SelfTest.in(regularFile.resolve("scratch")).run();
+        StartupRoundTrip.Result result = StartupRoundTrip.in(regularFile.resolve("scratch")).run();
 
         assertFalse(result.passed());
         assertEquals("prepare", result.step());
@@ -84,7 +81,7 @@ class SelfTestTest {
         Files.setLastModifiedTime(old.getParent(), FileTime.from(Instant.now().minusSeconds(2 * 3600)));
         Path recent = Files.createDirectories(parent.resolve("run-recent"));
 
-        SelfTest test = SelfTest.under(parent);
+        StartupRoundTrip test = StartupRoundTrip.under(parent);
 
         assertFalse(Files.exists(old.getParent()));
         assertTrue(Files.exists(recent), "a recent run may be another instance's: left alone");
@@ -101,9 +98,8 @@ class SelfTestTest {
         assertEquals("self-test running", running.getData().orElseThrow().get("reason"));
 
         Path regularFile = Files.writeString(tmp.resolve("not-a-directory"), "x");
-        SelfTestRunner.State failed = runner.run(() -> SelfTest.in(tmp.resolve("scratch"))
-                .withOptions(options -> EngineOptions.defaults(options.dataRoot(),
-                        regularFile.resolve("backups"))));
+        SelfTestRunner.State failed = runner.run(() -> StartupRoundTrip.in(tmp.resolve("scratch"))
+                .withBackupRoot(regularFile.resolve("backups")));
         HealthCheckResponse down = SelfTestCheck.response(runner.state());
 
         assertEquals(SelfTestRunner.Status.FAILED, failed.status());
@@ -118,7 +114,7 @@ class SelfTestTest {
     void theStartupProbeIsUpOnceTheTestPassed() {
         SelfTestRunner runner = new SelfTestRunner(null, null);
 
-        SelfTestRunner.State passed = runner.run(() -> SelfTest.in(tmp.resolve("scratch")));
+        SelfTestRunner.State passed = runner.run(() -> StartupRoundTrip.in(tmp.resolve("scratch")));
         HealthCheckResponse up = SelfTestCheck.response(passed);
 
         assertEquals(SelfTestRunner.Status.PASSED, passed.status(), passed.reason());

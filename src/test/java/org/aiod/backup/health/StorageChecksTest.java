@@ -24,7 +24,7 @@ class StorageChecksTest {
 
     @Test
     void aWritableBackupRootIsUpAndKeepsNoProbeFile() throws IOException {
-        HealthCheckResponse response = new BackupRootCheck(tmp).call();
+        HealthCheckResponse response = new BackupRootCheck(tmp, tmp.resolve(".aiod-backup")).call();
 
         assertEquals(HealthCheckResponse.Status.UP, response.getStatus());
         assertEquals("backup-root", response.getName());
@@ -37,7 +37,8 @@ class StorageChecksTest {
     void aBackupRootUnderARegularFileIsDownAndSaysWhy() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "x");
 
-        HealthCheckResponse response = new BackupRootCheck(file.resolve("backups")).call();
+        HealthCheckResponse response = new BackupRootCheck(file.resolve("backups"), file.resolve("backups/.aiod-backup"))
+                .call();
 
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         String reason = (String) response.getData().orElseThrow().get("reason");
@@ -48,7 +49,7 @@ class StorageChecksTest {
     void aBackupRootWhoseStateDirectoryCannotBeCreatedIsDownAndSaysWhy() throws IOException {
         Files.writeString(tmp.resolve(".aiod-backup"), "a file where the state directory should be");
 
-        HealthCheckResponse response = new BackupRootCheck(tmp).call();
+        HealthCheckResponse response = new BackupRootCheck(tmp, tmp.resolve(".aiod-backup")).call();
 
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         String reason = (String) response.getData().orElseThrow().get("reason");
@@ -60,7 +61,7 @@ class StorageChecksTest {
     void aBackupRootThatIsAFileIsDown() throws IOException {
         Path file = Files.writeString(tmp.resolve("file"), "x");
 
-        HealthCheckResponse response = new BackupRootCheck(file).call();
+        HealthCheckResponse response = new BackupRootCheck(file, file.resolve(".aiod-backup")).call();
 
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         assertTrue(((String) response.getData().orElseThrow().get("reason")).contains("is not a directory"));

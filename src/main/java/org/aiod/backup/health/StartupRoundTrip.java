@@ -1,27 +1,20 @@
-package org.aiod.backup.job;
+package org.aiod.backup.health;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 
-import org.aiod.backup.engine.BackupException;
-import org.aiod.backup.engine.BackupSummary;
-import org.aiod.backup.engine.Engine;
-import org.aiod.backup.engine.EngineOptions;
-import org.aiod.backup.engine.RestoreSummary;
+import org.aiod.backup.job.ScratchRoots;
 
 /**
  * The start-up self-test, as the legacy container ran its tests before starting cron: in a scratch directory of its
@@ -29,11 +22,13 @@ import org.aiod.backup.engine.RestoreSummary;
  * again (level 1), restore the cycle into a fresh data root, and compare both trees entry by entry (existence, kind,
  * content, symlink target). The scratch directory is deleted afterwards, whatever the outcome.
  * <p>
- * It runs its own engine on its own roots inside the scratch directory, so it never touches a managed dataset, but
- * it exercises the code, the JVM's file-name encoding and the file system that real runs use when the scratch
- * directory lies under the backup root. It lives in this package because only jobs call the engine.
+ * It runs its own engine on its own roots inside the scratch directory ({@link ScratchRoots}, the job package's
+ * engine-facing part, since only that package runs the engine), so it never touches a managed dataset, but it
+ * exercises the code, the JVM's file-name encoding and the file system that real runs use when the scratch directory
+ * lies in the state directory. {@link SelfTestRunner} runs it at start-up for the startup probe
+ * ({@link SelfTestCheck}).
  */
-public final class SelfTest {
+public final class StartupRoundTrip {
 
     /** The dataset name inside the scratch directory. */
     public static final String DATASET = "selftest";
@@ -63,19 +58,17 @@ public final class SelfTest {
         }
     }
 
-    private final Path workDir;
-    private final UnaryOperator<EngineOptions> tune;
+    private final ScratchRoots roots;
     private final Hook beforeCompare;
 
-    private SelfTest(Path workDir, UnaryOperator<EngineOptions> tune, Hook beforeCompare) {
-        this.workDir = workDir.toAbsolutePath().normalize();
-        this.tune = tune;
+    private StartupRoundTrip(ScratchRoots roots, Hook beforeCompare) {
+        this.roots = roots;
         this.beforeCompare = beforeCompare;
     }
 
-    /** A self-test working in {@code workDir}, which it creates and deletes; it must not exist yet. */
-    public static SelfTest in(Path workDir) {
-        return new SelfTest(workDir, UnaryOperator.identity(), dir -> {
+    /** A round trip working in {@code workDir}, which it creates and deletes; it must not exist yet. */
+    public static StartupRoundTrip in(Path workDir) {
+        return new StartupRoundTrip(ScratchRoots.in(workDir), dir -> {
         });
     }
 
@@ -83,23 +76,23 @@ public final class SelfTest {
      * A self-test in a fresh directory under {@code parent}; leftovers of earlier runs under {@code parent} that are
      * older than an hour (a process killed mid-test) are deleted first.
      */
-    public static SelfTest under(Path parent) {
-        sweepLeftovers(parent);
+    public static StartupRoundTrip under(Path parent) {
+        ScratchRoots.sweep(parent, LEFTOVER_AGE);
         return in(parent.resolve("run-" + UUID.randomUUID()));
     }
 
-    /** The same test with the engine options changed, for instance to point the backup root somewhere broken. */
-    public SelfTest withOptions(UnaryOperator<EngineOptions> change) {
-        return new SelfTest(workDir, change, beforeCompare);
+    /** The same test with the backups written to {@code backupRoot}, for instance somewhere broken. */
+    public StartupRoundTrip withBackupRoot(Path backupRoot) {
+        return new StartupRoundTrip(roots.withBackupRoot(backupRoot), beforeCompare);
     }
 
     /** The same test with {@code hook} run on the restored dataset directory just before the comparison. */
-    public SelfTest beforeCompare(Hook hook) {
-        return new SelfTest(workDir, tune, hook);
+    public StartupRoundTrip beforeCompare(Hook hook) {
+        return new StartupRoundTrip(roots, hook);
     }
 
     public Path workDir() {
-        return workDir;
+        return roots.workDir();
     }
 
     /** Runs the round trip; never throws: every failure is in the result. */
@@ -109,10 +102,10 @@ public final class SelfTest {
         String reason = null;
         String step = "prepare";
         boolean created = false;
+        Path workDir = roots.workDir();
         try {
-            Path data = workDir.resolve("data");
-            Path backups = workDir.resolve("backups");
-            Path restored = workDir.resolve("restored");
+            Path data = roots.dataRoot();
+            Path restored = roots.restoreRoot();
             if (Files.exists(workDir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new Failure("scratch directory " + workDir + " already exists");
             }
@@ -123,7 +116,7 @@ public final class SelfTest {
             buildTree(source);
 
             step = "backup level 0";
-            BackupSummary first = new Engine(options(data, backups)).backup(DATASET);
+            ScratchRoots.Written first = roots.backup(DATASET);
             expect(first.cycle() == 0 && first.level() == 0, "expected cycle 0 level 0, wrote cycle " + first.cycle()
                     + " level " + first.level());
 
@@ -131,13 +124,13 @@ public final class SelfTest {
             modifyTree(source);
 
             step = "backup level 1";
-            BackupSummary second = new Engine(options(data, backups)).backup(DATASET);
+            ScratchRoots.Written second = roots.backup(DATASET);
             expect(second.cycle() == 0 && second.level() == 1, "expected cycle 0 level 1, wrote cycle "
                     + second.cycle() + " level " + second.level());
 
             step = "restore";
-            RestoreSummary restore = new Engine(options(restored, backups)).restore(DATASET, 0, null);
-            expect(restore.level() == 1, "expected to restore up to level 1, restored up to level " + restore.level());
+            int restoredLevel = roots.restore(DATASET, 0);
+            expect(restoredLevel == 1, "expected to restore up to level 1, restored up to level " + restoredLevel);
 
             step = "compare";
             Path copy = restored.resolve(DATASET);
@@ -148,16 +141,16 @@ public final class SelfTest {
         } catch (Failure e) {
             failedStep = step;
             reason = e.getMessage();
-        } catch (BackupException e) {
+        } catch (ScratchRoots.RunFailed e) {
             failedStep = step;
-            reason = e.code() + ": " + e.getMessage();
+            reason = e.getMessage();
         } catch (IOException | RuntimeException e) {
             failedStep = step;
             reason = String.valueOf(e);
         } finally {
             try {
                 if (created) {
-                    deleteRecursively(workDir);
+                    roots.delete();
                 }
             } catch (IOException e) {
                 if (failedStep == null) {
@@ -168,13 +161,6 @@ public final class SelfTest {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
         return new Result(failedStep == null, failedStep, reason, duration);
-    }
-
-    private EngineOptions options(Path dataRoot, Path backupRoot) {
-        return tune.apply(EngineOptions.defaults(dataRoot, backupRoot)
-                .withCycleLength(EngineOptions.DEFAULT_CYCLE_LENGTH)
-                .withGzipLevel(1)
-                .withLockTimeout(Duration.ofSeconds(30)));
     }
 
     /**
@@ -209,7 +195,8 @@ public final class SelfTest {
 
     private static void modifyTree(Path root) throws IOException {
         Files.delete(root.resolve("delete.txt"));
-        deleteRecursively(root.resolve("dir/gone"));
+        Files.delete(root.resolve("dir/gone/inner.txt"));
+        Files.delete(root.resolve("dir/gone"));
         Path changed = root.resolve("change.txt");
         write(changed, "after, and longer than before\n");
         write(root.resolve("added.txt"), "added at level 1\n");
@@ -282,19 +269,6 @@ public final class SelfTest {
         return rel.isEmpty() ? "." : rel;
     }
 
-    private static void sweepLeftovers(Path parent) {
-        Instant cutoff = Instant.now().minus(LEFTOVER_AGE);
-        try (var entries = Files.newDirectoryStream(parent)) {
-            for (Path entry : entries) {
-                if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff)) {
-                    deleteRecursively(entry);
-                }
-            }
-        } catch (IOException e) {
-            // nothing to sweep, or not sweepable: the run itself reports what is wrong with the directory
-        }
-    }
-
     private static void expect(boolean condition, String message) {
         if (!condition) {
             throw new Failure(message);
@@ -310,39 +284,5 @@ public final class SelfTest {
 
     private static void write(Path file, String text) throws IOException {
         Files.write(file, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-
-            private void delete(Path path) throws IOException {
-                Files.deleteIfExists(path);
-            }
-        });
     }
 }
