@@ -131,9 +131,14 @@ public class JobRunner implements LeftoverCleanup {
 
     /** Runs a job that is {@link JobState#RUNNING}; returns it finished. */
     Job run(Job job) {
+        return run(job, org.aiod.backup.engine.ProgressListener.NONE);
+    }
+
+    /** {@link #run(Job)}, telling {@code progress} how the engine's run goes. */
+    Job run(Job job, org.aiod.backup.engine.ProgressListener progress) {
         try {
             if (job.type() == JobType.BACKUP) {
-                BackupSummary s = engine.backup(job.dataset());
+                BackupSummary s = engine.backup(job.dataset(), progress);
                 lockWaited(job, s.lockWait(), true);
                 if (s.partial()) {
                     return job.partial(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(),
@@ -142,7 +147,7 @@ public class JobRunner implements LeftoverCleanup {
                 return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
                         s.warnings());
             }
-            RestoreSummary s = engine.restore(job.dataset(), job.cycle(), job.level());
+            RestoreSummary s = engine.restore(job.dataset(), job.cycle(), job.level(), progress);
             lockWaited(job, s.lockWait(), true);
             return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
         } catch (BackupException e) {
