@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * temporary name, synced and renamed, so a crash leaves each file either old or new. Loaded whole at start-up;
  * finished jobs beyond the configured number are pruned, oldest first.
  */
-final class JobJournal {
+final class JobJournal implements JobStore {
 
     private static final Logger LOG = Logger.getLogger(JobJournal.class);
 
@@ -44,7 +44,8 @@ final class JobJournal {
     }
 
     /** Reads every job file; unreadable ones are logged and skipped, never fatal. */
-    synchronized List<Job> load() throws IOException {
+    @Override
+    public synchronized List<Job> load() throws IOException {
         Files.createDirectories(dir);
         List<Job> jobs = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -66,7 +67,8 @@ final class JobJournal {
         return jobs;
     }
 
-    synchronized void save(Job job) {
+    @Override
+    public synchronized void save(Job job) {
         try {
             Path tmp = dir.resolve(job.jobId() + ".json.tmp");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -83,20 +85,23 @@ final class JobJournal {
         prune();
     }
 
-    synchronized Optional<Job> find(String id) {
+    @Override
+    public synchronized Optional<Job> find(String id) {
         return Optional.ofNullable(byId.get(id));
     }
 
-    synchronized Optional<Job> findByRequestId(String requestId) {
+    @Override
+    public synchronized Optional<Job> findByRequestId(String requestId) {
         return Optional.ofNullable(idByRequestId.get(requestId)).map(byId::get);
     }
 
-    synchronized Optional<Job> findByMessageId(String messageId) {
+    @Override
+    public synchronized Optional<Job> findByMessageId(String messageId) {
         return Optional.ofNullable(idByMessageId.get(messageId)).map(byId::get);
     }
 
-    /** Jobs matching {@code filter}, newest first. */
-    synchronized List<Job> list(Predicate<Job> filter) {
+    @Override
+    public synchronized List<Job> list(Predicate<Job> filter) {
         List<Job> jobs = new ArrayList<>();
         byId.values().forEach(job -> {
             if (filter.test(job)) {

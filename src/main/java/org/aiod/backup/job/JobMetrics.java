@@ -54,10 +54,12 @@ import org.jboss.logging.Logger;
  * (held by another run, in this process or another, such as the command line); a run that gave up is recorded
  * with the configured {@code backup.lock-timeout}.</li>
  * </ul>
- * Nothing here ever throws into the job service: a metric that cannot be recorded is logged and skipped.
+ * It learns of jobs as a {@link JobListener} of the job service, and reads the queue depth from the
+ * {@link JobDispatcher}. Nothing here ever throws into the job service: a metric that cannot be recorded is logged
+ * and skipped.
  */
 @ApplicationScoped
-public class JobMetrics {
+public class JobMetrics implements JobListener {
 
     private static final Logger LOG = Logger.getLogger(JobMetrics.class);
 
@@ -73,27 +75,36 @@ public class JobMetrics {
     static final String UNKNOWN_DATASET = "_unknown";
 
     private final MeterRegistry registry;
-    private final JobService jobs;
+    private final JobDispatcher queue;
     private final DatasetCatalog catalog;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
-    JobMetrics(MeterRegistry registry, JobService jobs, DatasetCatalog catalog) {
+    JobMetrics(MeterRegistry registry, JobDispatcher queue, DatasetCatalog catalog) {
         this.registry = registry;
-        this.jobs = jobs;
+        this.queue = queue;
         this.catalog = catalog;
     }
 
-    /** After the job service loaded its journal: the queue gauge, and the last successes known so far. */
+    /**
+     * After the job service loaded its journal (and told {@link #loaded}): the queue gauge, and the last successful
+     * backups on disk.
+     */
     void start(@Observes @Priority(600) StartupEvent event) {
-        Gauge.builder(QUEUE_DEPTH, jobs, JobService::queueDepth)
+        Gauge.builder(QUEUE_DEPTH, queue, JobDispatcher::queueDepth)
                 .description("Jobs accepted and not yet running")
                 .strongReference(true)
                 .register(registry);
-        seed();
+        seedFromDisk();
+    }
+
+    @Override
+    public void rejected(Job job) {
+        finished(job);
     }
 
     /** Records a job that reached a final state. */
-    void finished(Job job) {
+    @Override
+    public void finished(Job job) {
         try {
             if (job == null || job.status() == null || !job.status().isFinal()) {
                 return;
@@ -141,12 +152,16 @@ public class JobMetrics {
         }
     }
 
-    /** The last successes the journal remembers, and for backups the newest archive on disk when it is newer. */
-    private void seed() {
+    /** The last successes the journal remembers, from the jobs as loaded at start-up (newest first). */
+    @Override
+    public void loaded(List<Job> jobs) {
         try {
             Set<String> seen = new HashSet<>();
             // newest first: the first SUCCEEDED job of each dataset and type is its last success
-            for (Job job : jobs.list(null, JobState.SUCCEEDED)) {
+            for (Job job : jobs) {
+                if (job.status() != JobState.SUCCEEDED) {
+                    continue;
+                }
                 String type = label(job.type());
                 if (job.dataset() != null && job.finishedAt() != null && seen.add(type + "/" + job.dataset())) {
                     success(job.dataset(), type, job.finishedAt());
@@ -159,6 +174,10 @@ public class JobMetrics {
         } catch (RuntimeException e) {
             LOG.warnf("last successful jobs not seeded from the journal: %s", e.toString());
         }
+    }
+
+    /** For backups, the newest archive on disk, when it is newer than what the journal said. */
+    private void seedFromDisk() {
         try {
             for (String dataset : catalog.names()) {
                 List<CycleEntry> cycles = catalog.cycles(dataset);

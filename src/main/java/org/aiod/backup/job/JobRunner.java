@@ -12,6 +12,8 @@ import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.BackupSummary;
 import org.aiod.backup.engine.Engine;
+import org.aiod.backup.engine.ProgressListener;
+import org.aiod.backup.engine.RestoreSpec;
 import org.aiod.backup.engine.RestoreSummary;
 
 /**
@@ -128,10 +130,15 @@ public class JobRunner implements LeftoverCleanup {
 
     /** Runs a job that is {@link JobState#RUNNING}; returns it finished. */
     Job run(Job job) {
+        return run(job, ProgressListener.NONE);
+    }
+
+    /** {@link #run(Job)}, telling {@code progress} how the engine's run goes. */
+    Job run(Job job, ProgressListener progress) {
         try {
             return switch (job.type()) {
-                case BACKUP -> backup(job);
-                case RESTORE -> restore(job);
+                case BACKUP -> backup(job, progress);
+                case RESTORE -> restore(job, progress);
             };
         } catch (BackupException e) {
             if (e instanceof BackupException.LockTimeout) {
@@ -143,8 +150,8 @@ public class JobRunner implements LeftoverCleanup {
         }
     }
 
-    private Job backup(Job job) {
-        BackupSummary s = engine.backup(job.dataset());
+    private Job backup(Job job, ProgressListener progress) {
+        BackupSummary s = engine.backup(job.dataset(), progress);
         lockWaited(job, s.lockWait(), true);
         if (s.partial()) {
             return job.partial(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), s.archive().toString(),
@@ -154,9 +161,9 @@ public class JobRunner implements LeftoverCleanup {
                 s.warnings());
     }
 
-    private Job restore(Job job) {
+    private Job restore(Job job, ProgressListener progress) {
         RestoreSummary s = engine.restore(
-                new org.aiod.backup.engine.RestoreSpec(job.dataset(), job.cycle(), job.level()));
+                new RestoreSpec(job.dataset(), job.cycle(), job.level()), progress);
         lockWaited(job, s.lockWait(), true);
         return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
     }

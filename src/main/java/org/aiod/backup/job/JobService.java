@@ -3,25 +3,20 @@ package org.aiod.backup.job;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,9 +28,10 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * The one path of every command: validate, journal, queue, run on a bounded worker pool, publish one completion
- * event. Jobs of one dataset run one after another in arrival order; jobs of different datasets run in parallel,
- * up to {@code backup.workers}.
+ * The one path of every command: validate, store, queue, run, publish one completion event. Answers a command whose
+ * request or message id it already knows from the {@link JobStore}; the queue and the worker pool are the
+ * {@link JobDispatcher}'s (jobs of one dataset one after another in arrival order, of different datasets in
+ * parallel); every transition is told to the {@link JobListener}s (the metrics).
  */
 @ApplicationScoped
 public class JobService {
@@ -43,50 +39,73 @@ public class JobService {
     private static final Logger LOG = Logger.getLogger(JobService.class);
 
     private final JobRunner runner;
-    private final BackupConfig config;
-    private final Instance<JobEventSink> sinks;
-    private final Instance<LeftoverCleanup> leftovers;
-    private final JobMetrics metrics;
-    private final JobJournal journal;
-    private final ExecutorService workers;
+    private final JobStore store;
+    private final JobDispatcher dispatcher;
+    private final JobEventSink events;
+    /** {@code null} when nothing is cleaned at start-up. */
+    private final LeftoverCleanup leftovers;
+    private final Iterable<JobListener> listeners;
+    private final JobDispatcher.Work work = new JobDispatcher.Work() {
+        @Override
+        public Job run(Job job) {
+            return runJob(job);
+        }
 
-    private final Map<String, ArrayDeque<Job>> pending = new HashMap<>();
-    private final Set<String> activeDatasets = new HashSet<>();
+        @Override
+        public void ended(Job job, Job result) {
+            jobEnded(job, result);
+        }
+    };
+
+    /** This process's jobs that have not finished yet, or whose event is not yet accepted. */
     private final Map<String, CompletableFuture<Job>> completions = new HashMap<>();
-    private final List<CompletableFuture<Void>> capacityWaiters = new ArrayList<>();
     private final List<Job> recoveredInterrupted = new ArrayList<>();
     private final List<Job> recoveredQueued = new ArrayList<>();
-    private int queued;
     private volatile boolean started;
-    /** The first worker that died of an {@link Error}, as one line; {@code null} while none did. */
-    private volatile String workerDeath;
 
-    JobService(JobRunner runner, BackupConfig config, Instance<JobEventSink> sinks,
-            Instance<LeftoverCleanup> leftovers, ObjectMapper json, JobMetrics metrics) {
-        this.runner = runner;
-        this.config = config;
-        this.sinks = sinks;
-        this.leftovers = leftovers;
-        this.metrics = metrics;
-        this.journal = new JobJournal(config.journalDir(), json,
-                config.journal().keep());
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(config.workers(), r -> {
-            Thread t = new Thread(r, "backup-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    @Inject
+    JobService(JobRunner runner, BackupConfig config, JobDispatcher dispatcher, Instance<JobEventSink> sinks,
+            Instance<LeftoverCleanup> leftovers, Instance<JobListener> listeners, ObjectMapper json) {
+        this(runner, new JobJournal(config.journalDir(), json,
+                config.journal().keep()), dispatcher, new OptionalSink(sinks),
+                leftovers.isUnsatisfied() ? null : () -> leftovers.get().clean(), listeners);
     }
 
     /**
-     * Loads the journal: what runs killed mid-way left on disk is removed, and jobs that were running when the
-     * process died end {@code FAILED} with code {@code INTERRUPTED}. Their events go out, and queued jobs are queued
-     * again, in {@link #resume} once the event channel is wired.
+     * @param events where events go; {@link OptionalSink} when there may be none
+     * @param leftovers what to clean at start-up, or {@code null} for nothing
      */
+    JobService(JobRunner runner, JobStore store, JobDispatcher dispatcher, JobEventSink events,
+            LeftoverCleanup leftovers, Iterable<JobListener> listeners) {
+        this.runner = runner;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.events = events;
+        this.leftovers = leftovers;
+        this.listeners = listeners;
+    }
+
     void start(@Observes @Priority(500) StartupEvent event) {
+        recover();
+    }
+
+    void resume(@Observes @Priority(1500) StartupEvent event) {
+        open();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        dispatcher.stop();
+    }
+
+    /**
+     * Loads the store: what runs killed mid-way left on disk is removed, and jobs that were running when the
+     * process died end {@code FAILED} with code {@code INTERRUPTED}. Their events go out, and queued jobs are queued
+     * again, in {@link #open} once the event channel is wired.
+     */
+    void recover() {
         List<Job> jobs;
         try {
-            jobs = journal.load();
+            jobs = store.load();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the job journal", e);
         }
@@ -96,15 +115,17 @@ public class JobService {
                 if (job.status() == JobState.RUNNING) {
                     Job failed = job.failed(Instant.now(), new JobError(ErrorCode.INTERRUPTED, interruptedMessage(
                             cleaned.getOrDefault(job.dataset(), List.of()))));
-                    journal.save(failed);
+                    store.save(failed);
                     LOG.info(JobLog.finished(failed));
-                    metrics.finished(failed);
                     recoveredInterrupted.add(failed);
                 } else if (job.status() == JobState.QUEUED) {
                     recoveredQueued.add(job);
                 }
             }
         }
+        recoveredInterrupted.forEach(failed -> tell(listener -> listener.finished(failed)));
+        List<Job> loaded = store.list(job -> true);
+        tell(listener -> listener.loaded(loaded));
         LOG.infof("job service loaded its journal: %d jobs, %d interrupted, %d queued", jobs.size(),
                 recoveredInterrupted.size(), recoveredQueued.size());
     }
@@ -115,7 +136,7 @@ public class JobService {
      * its end like any other's (a command message of one that the broker redelivers is answered from the journal
      * and gets the same event again), and queues the jobs that were queued, whose events then have somewhere to go.
      */
-    void resume(@Observes @Priority(1500) StartupEvent event) {
+    void open() {
         synchronized (this) {
             recoveredQueued.forEach(this::enqueue);
             recoveredQueued.clear();
@@ -130,7 +151,7 @@ public class JobService {
             });
         }
         recoveredInterrupted.clear();
-        LOG.infof("job service started: %d workers, queue capacity %d", config.workers(), config.queueCapacity());
+        LOG.infof("job service started: %d workers, queue capacity %d", dispatcher.workers(), dispatcher.capacity());
     }
 
     /** What a job found running at start-up was, and what of its run was removed. */
@@ -146,11 +167,11 @@ public class JobService {
 
     /** Runs the leftover clean-up when there is one; a failure of it is logged, never fatal. */
     private Map<String, List<String>> cleanLeftovers() {
-        if (leftovers.isUnsatisfied()) {
+        if (leftovers == null) {
             return Map.of();
         }
         try {
-            Map<String, List<String>> cleaned = leftovers.get().clean();
+            Map<String, List<String>> cleaned = leftovers.clean();
             cleaned.forEach((dataset, removed) -> LOG.infof("dataset %s: removed at start-up what killed runs left: %s",
                     dataset, String.join(", ", removed)));
             return cleaned;
@@ -160,17 +181,8 @@ public class JobService {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        workers.shutdown();
-        try {
-            workers.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
-     * Accepts a command: answers it from the journal when its request or message id is known, rejects it when it
+     * Accepts a command: answers it from the store when its request or message id is known, rejects it when it
      * is invalid, otherwise queues it.
      *
      * @throws QueueFullException when the queue is at capacity
@@ -200,11 +212,13 @@ public class JobService {
                 return new Submission(raced.get(), running != null ? running
                         : publish(raced.get()).thenApply(v -> raced.get()), true);
             }
-            if (queued >= config.queueCapacity()) {
-                throw new QueueFullException(config.queueCapacity());
+            if (dispatcher.isFull()) {
+                throw new QueueFullException(dispatcher.capacity());
             }
             Job job = Job.queued(command, Instant.now());
-            journal.save(job);
+            store.save(job);
+            // before the dispatcher can start it, so that a listener sees queued before started
+            tell(listener -> listener.queued(job));
             CompletableFuture<Job> done = enqueue(job);
             return new Submission(job, done, false);
         }
@@ -213,45 +227,40 @@ public class JobService {
     /** Records a command that never runs (it could not even be parsed or validated) and publishes its event. */
     public Submission reject(JobCommand command, JobError error) {
         Job job = Job.rejected(command, Instant.now(), error);
-        journal.save(job);
+        store.save(job);
         LOG.info(JobLog.finished(job));
-        metrics.finished(job);
+        tell(listener -> listener.rejected(job));
         return new Submission(job, publish(job).thenApply(v -> job), false);
     }
 
     /** Completes when the queue has room: AMQP consumption waits on it instead of overflowing the queue. */
-    public synchronized CompletionStage<Void> awaitCapacity() {
-        if (queued < config.queueCapacity()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> waiter = new CompletableFuture<>();
-        capacityWaiters.add(waiter);
-        return waiter;
+    public CompletionStage<Void> awaitCapacity() {
+        return dispatcher.awaitCapacity();
     }
 
     public Optional<Job> find(String jobId) {
-        return journal.find(jobId);
+        return store.find(jobId);
     }
 
     /** Jobs, newest first, optionally of one dataset and one state. */
     public List<Job> list(String dataset, JobState status) {
-        return journal.list(job -> (dataset == null || dataset.equals(job.dataset()))
+        return store.list(job -> (dataset == null || dataset.equals(job.dataset()))
                 && (status == null || status == job.status()));
     }
 
     /**
      * Whether a job of {@code type} on {@code dataset} from {@code source} is queued or running in this process. The
-     * journal says QUEUED from {@link #submit} until a worker records RUNNING, so a job a worker has just taken off
+     * store says QUEUED from {@link #submit} until a worker records RUNNING, so a job a worker has just taken off
      * the queue still counts; {@code completions} holds exactly this process's jobs that have not finished yet (or
-     * whose event is not yet accepted), so a job whose final state could not be journaled does not count forever.
+     * whose event is not yet accepted), so a job whose final state could not be stored does not count forever.
      */
     public synchronized boolean hasUnfinished(String dataset, JobType type, JobSource source) {
-        return !journal.list(job -> !job.status().isFinal() && completions.containsKey(job.jobId())
+        return !store.list(job -> !job.status().isFinal() && completions.containsKey(job.jobId())
                 && dataset.equals(job.dataset()) && job.type() == type && job.source() == source).isEmpty();
     }
 
-    public synchronized int queueDepth() {
-        return queued;
+    public int queueDepth() {
+        return dispatcher.queueDepth();
     }
 
     public boolean isStarted() {
@@ -260,7 +269,7 @@ public class JobService {
 
     /** Whether the worker pool still accepts work and no worker died of an {@link Error}. */
     public boolean isAlive() {
-        return !workers.isShutdown() && workerDeath == null;
+        return dispatcher.isAlive();
     }
 
     /**
@@ -269,57 +278,42 @@ public class JobService {
      * none did. Its job ended {@code FAILED}; the pool keeps running the next jobs, but the process may be damaged.
      */
     public String workerDeath() {
-        return workerDeath;
+        return dispatcher.workerDeath();
     }
 
     private Optional<Job> findExisting(JobCommand command) {
         if (command.requestId() != null) {
-            Optional<Job> byRequest = journal.findByRequestId(command.requestId());
+            Optional<Job> byRequest = store.findByRequestId(command.requestId());
             if (byRequest.isPresent()) {
                 return byRequest;
             }
         }
-        return command.messageId() == null ? Optional.empty() : journal.findByMessageId(command.messageId());
+        return command.messageId() == null ? Optional.empty() : store.findByMessageId(command.messageId());
     }
 
+    /** Called holding the monitor. */
     private CompletableFuture<Job> enqueue(Job job) {
         CompletableFuture<Job> done = new CompletableFuture<>();
         completions.put(job.jobId(), done);
-        pending.computeIfAbsent(job.dataset(), d -> new ArrayDeque<>()).add(job);
-        queued++;
-        dispatch(job.dataset());
+        dispatcher.enqueue(job, work);
         return done;
     }
 
-    /** Starts the next job of {@code dataset} unless one of its jobs is running. Called holding the monitor. */
-    private void dispatch(String dataset) {
-        ArrayDeque<Job> waiting = pending.get(dataset);
-        if (activeDatasets.contains(dataset) || waiting == null || waiting.isEmpty()) {
-            return;
-        }
-        activeDatasets.add(dataset);
-        workers.execute(() -> runNext(dataset));
-    }
-
-    private void runNext(String dataset) {
-        Job job;
-        synchronized (this) {
-            job = pending.get(dataset).poll();
-            queued--;
-            capacityWaiters.forEach(w -> w.complete(null));
-            capacityWaiters.clear();
-        }
+    /** On a worker: records the job running, runs it, records how it ended. */
+    private Job runJob(Job job) {
         Job finished;
         Job running = null;
         // for structured (JSON) logs: every line logged while the job runs carries its id and dataset
         MDC.put("jobId", job.jobId());
-        MDC.put("dataset", dataset);
+        MDC.put("dataset", job.dataset());
         try {
-            running = job.started(Instant.now());
-            journal.save(running);
-            LOG.info(JobLog.started(running));
-            finished = runner.run(running);
-            journal.save(finished);
+            Job started = job.started(Instant.now());
+            running = started;
+            store.save(started);
+            LOG.info(JobLog.started(started));
+            tell(listener -> listener.started(started));
+            finished = runner.run(started, new JobProgressListener(started, events));
+            store.save(finished);
             if (finished.status() == JobState.PARTIAL) {
                 LOG.warn(JobLog.finished(finished));
                 JobLog.missed(finished).forEach(LOG::warn);
@@ -335,13 +329,15 @@ public class JobService {
         } finally {
             MDC.remove("jobId");
             MDC.remove("dataset");
-            synchronized (this) {
-                activeDatasets.remove(dataset);
-                dispatch(dataset);
-            }
         }
-        metrics.finished(finished);
-        Job result = finished;
+        return finished;
+    }
+
+    /** On the worker, once the job's dataset is free for its next job: tells the listeners, publishes the event. */
+    private void jobEnded(Job job, Job result) {
+        if (result.status().isFinal()) {
+            tell(listener -> listener.finished(result));
+        }
         CompletableFuture<Job> done;
         synchronized (this) {
             done = completions.get(job.jobId());
@@ -361,15 +357,11 @@ public class JobService {
 
     /**
      * A worker died of an {@link Error} while running {@code job}: the job ends {@code FAILED} (code
-     * {@code INTERNAL_ERROR}) as far as the journal can still be written, and liveness goes down, since an
+     * {@code INTERNAL_ERROR}) as far as the store can still be written, and liveness goes down, since an
      * {@code OutOfMemoryError} may have left the process unable to work. The worker thread itself survives.
      */
     private Job workerDied(Job queued, Job running, Error error) {
-        String what = error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
-        if (workerDeath == null) {
-            workerDeath = "a worker died of " + what + " running job " + queued.jobId() + " (" + queued.type() + " of "
-                    + queued.dataset() + ") at " + Instant.now() + "; restart the process";
-        }
+        String what = dispatcher.workerDied(queued, error);
         Job failed;
         try {
             failed = (running != null ? running : queued).failed(Instant.now(), new JobError(ErrorCode.INTERNAL_ERROR,
@@ -379,23 +371,53 @@ public class JobService {
         }
         try {
             LOG.errorf(error, "job %s: worker died of %s", queued.jobId(), what);
-            journal.save(failed);
+            store.save(failed);
             LOG.info(JobLog.finished(failed));
         } catch (RuntimeException | Error e) {
-            // the journal keeps it RUNNING: the next start marks it interrupted; the caller still gets this answer
+            // the store keeps it RUNNING: the next start marks it interrupted; the caller still gets this answer
             LOG.errorf(e, "job %s: its failure could not be recorded", queued.jobId());
         }
         return failed;
     }
 
     private CompletionStage<Void> publish(Job job) {
-        if (sinks.isUnsatisfied()) {
-            return CompletableFuture.completedFuture(null);
-        }
         try {
-            return sinks.get().publish(job);
+            return events.publish(job);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Tells every listener; one that throws is logged and skipped, it never fails a job. */
+    private void tell(Consumer<JobListener> call) {
+        for (JobListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "job listener %s failed", listener.getClass().getName());
+            }
+        }
+    }
+
+    /** The event sink when there is one (the AMQP publisher); without one events are accepted and dropped. */
+    static final class OptionalSink implements JobEventSink {
+
+        private final Instance<JobEventSink> sinks;
+
+        OptionalSink(Instance<JobEventSink> sinks) {
+            this.sinks = sinks;
+        }
+
+        @Override
+        public CompletionStage<Void> publish(Job job) {
+            return sinks.isUnsatisfied() ? CompletableFuture.completedFuture(null) : sinks.get().publish(job);
+        }
+
+        @Override
+        public void progress(JobProgress progress) {
+            if (!sinks.isUnsatisfied()) {
+                sinks.get().progress(progress);
+            }
         }
     }
 }

@@ -20,11 +20,12 @@ import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Publishes one completion event per finished job on {@code backup-events}: the job as JSON ({@code application/json},
- * instants as ISO-8601 strings), durable, with {@code subject} = status and, when the command came over AMQP,
- * {@code correlation-id} = the command's message id. Fields: {@code jobId, requestId, type, dataset, cycle, level,
- * status, source, queuedAt, startedAt, finishedAt, files, bytes, archive, error {code, message}, warnings}; absent
- * values are {@code null}. The broker's message id of the command is not part of the body.
+ * Publishes one completion event per finished job on {@code backup-events}: its {@link JobEvent} as JSON
+ * ({@code application/json}, instants as ISO-8601 strings), durable, with {@code subject} = status and, when the
+ * command came over AMQP, {@code correlation-id} = the command's message id. Fields: {@code jobId, requestId, type,
+ * dataset, cycle, level, source, status, queuedAt, startedAt, finishedAt, files, bytes, archive, error {code,
+ * message}, warnings, missed}; absent values are {@code null}. The broker's message id of the command is not part
+ * of the body. Progress ({@link JobEventSink#progress}) is not published yet.
  *
  * <p>The returned stage completes when the broker accepted the event and fails when it refused it or the connector
  * gave up; the command consumer settles command messages on that. While the broker is away events wait in the
@@ -71,12 +72,10 @@ public class EventPublisher implements JobEventSink {
         return accepted;
     }
 
-    /** The event body of {@code job}. */
+    /** The event body of {@code job}: its {@link JobEvent}. */
     JsonObject body(Job job) {
         try {
-            JsonObject body = new JsonObject(json.writeValueAsString(job));
-            body.remove("messageId");
-            return body;
+            return new JsonObject(json.writeValueAsString(JobEvent.of(job)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise job " + job.jobId(), e);
         }

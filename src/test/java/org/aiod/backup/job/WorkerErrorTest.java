@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.Engine;
+import org.aiod.backup.engine.ProgressListener;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +56,11 @@ class WorkerErrorTest {
         }
 
         @Override
-        Job run(Job job) {
+        Job run(Job job, ProgressListener progress) {
             if (DYING.equals(job.dataset())) {
                 throw new StackOverflowError("runaway recursion in a test");
             }
-            return super.run(job);
+            return super.run(job, progress);
         }
     }
 
