@@ -12,24 +12,16 @@ import java.util.List;
  * @param missingLevels  levels whose archive is missing below an existing one: the gap that breaks the chain; empty
  *                       when the chain is whole
  * @param levelsAfterGap the archives above the gap, which cannot be restored; empty when the chain is whole
+ * @param lastLevel      the highest restorable level, or -1 when the cycle has no complete level 0
+ * @param highestLevel   the highest level with an archive, restorable or not; -1 when the cycle has none
  */
 public record CycleEntry(long cycle, Path directory, List<LevelEntry> levels, List<Integer> missingLevels,
-        List<LevelEntry> levelsAfterGap) {
+        List<LevelEntry> levelsAfterGap, int lastLevel, int highestLevel) {
 
     public CycleEntry {
         levels = List.copyOf(levels);
         missingLevels = List.copyOf(missingLevels);
         levelsAfterGap = List.copyOf(levelsAfterGap);
-    }
-
-    /** The highest restorable level, or -1 when the cycle has no complete level 0. */
-    public int lastLevel() {
-        return levels.isEmpty() ? -1 : levels.get(levels.size() - 1).level();
-    }
-
-    /** The highest level with an archive, restorable or not; -1 when the cycle has none. */
-    public int highestLevel() {
-        return levelsAfterGap.isEmpty() ? lastLevel() : levelsAfterGap.get(levelsAfterGap.size() - 1).level();
     }
 
     /** Whether a level is missing below an existing one, so levels after it cannot be restored. */

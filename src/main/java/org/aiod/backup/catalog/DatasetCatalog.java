@@ -101,7 +101,9 @@ public class DatasetCatalog {
 
     private static CycleEntry cycle(CycleInfo info) {
         return new CycleEntry(info.cycle(), info.directory(), info.levels().stream().map(DatasetCatalog::level).toList(),
-                info.missingLevels(), info.levelsAfterGap().stream().map(DatasetCatalog::level).toList());
+                info.missingLevels(), info.levelsAfterGap().stream().map(DatasetCatalog::level).toList(),
+                // the engine's chain rule decides these; the catalog does not decide them again
+                info.lastLevel(), info.highestLevel());
     }
 
     private static LevelEntry level(LevelInfo info) {

@@ -21,7 +21,7 @@ class DatasetViewTest {
         LevelEntry zero = new LevelEntry(0, dir.resolve("x0.tar.gz"), 100, Instant.EPOCH, "aa", Optional.empty());
         LevelEntry three = new LevelEntry(3, dir.resolve("x3.tar.gz"), 10, Instant.EPOCH.plusSeconds(3), "bb",
                 Optional.empty());
-        CycleEntry info = new CycleEntry(0, dir, List.of(zero), List.of(1, 2), List.of(three));
+        CycleEntry info = new CycleEntry(0, dir, List.of(zero), List.of(1, 2), List.of(three), 0, 3);
         DatasetEntry dataset = new DatasetEntry("x", true, List.of(info));
 
         DatasetView.Cycle cycle = DatasetView.of(dataset).cycles().get(0);
