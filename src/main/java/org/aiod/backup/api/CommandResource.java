@@ -41,6 +41,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api")
 @Tag(name = "commands", description = "Start backups and restores")
+// the answers every command shares; each operation adds its own 400 and 404
+@APIResponse(responseCode = "202", description = "Queued; the job, whose Location to poll",
+        headers = @Header(name = HttpHeaders.LOCATION, description = "/api/jobs/{id}"),
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+@APIResponse(responseCode = "200", description = "The request id is known: its job, not run again",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+@APIResponse(responseCode = "409", description = "The request id was used for another command",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", description = "The job queue is full; retry after Retry-After seconds",
+        headers = @Header(name = HttpHeaders.RETRY_AFTER), content = @Content(mediaType = Problem.MEDIA_TYPE,
+                schema = @Schema(implementation = Problem.class)))
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class CommandResource {
@@ -57,20 +68,10 @@ public class CommandResource {
     @Operation(summary = "Back up a dataset",
             description = "Queues the next level of the dataset's current cycle (level 0 of a new cycle when the "
                     + "current one is full). Needs role backup-operator or backup-admin.")
-    @APIResponse(responseCode = "202", description = "Queued; the job, whose Location to poll",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "/api/jobs/{id}"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
-    @APIResponse(responseCode = "200", description = "The request id is known: its job, not run again",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     @APIResponse(responseCode = "400", description = "Invalid body or dataset name", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown dataset, or its directory is missing",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The request id was used for another command",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The job queue is full; retry after Retry-After seconds",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER), content = @Content(mediaType = Problem.MEDIA_TYPE,
-                    schema = @Schema(implementation = Problem.class)))
     @CustomDeserialization(StrictCommandReader.class)
     public Response backup(BackupRequest request) {
         require(request);
@@ -84,20 +85,10 @@ public class CommandResource {
     @Operation(summary = "Restore a dataset",
             description = "Queues a restore that makes <data-root>/<dataset> exactly the tree of the given level "
                     + "(default: the cycle's last level). Needs role backup-admin.")
-    @APIResponse(responseCode = "202", description = "Queued; the job, whose Location to poll",
-            headers = @Header(name = HttpHeaders.LOCATION, description = "/api/jobs/{id}"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
-    @APIResponse(responseCode = "200", description = "The request id is known: its job, not run again",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     @APIResponse(responseCode = "400", description = "Invalid body, dataset name, cycle or level", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown dataset, no such cycle or no such level",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The request id was used for another command",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The job queue is full; retry after Retry-After seconds",
-            headers = @Header(name = HttpHeaders.RETRY_AFTER), content = @Content(mediaType = Problem.MEDIA_TYPE,
-                    schema = @Schema(implementation = Problem.class)))
     @CustomDeserialization(StrictCommandReader.class)
     public Response restore(RestoreRequest request) {
         require(request);

@@ -6,6 +6,8 @@ import static org.aiod.backup.api.HttpTesting.awaitFinal;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.equalToIgnoringCase;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -159,7 +161,11 @@ class ProblemHttpTest {
                         "paths.'/api/jobs/{id}'.get.summary", equalTo("Get a job"),
                         "paths.'/api/datasets'.get.summary", equalTo("List datasets"),
                         "paths.'/api/datasets/{name}'.get.summary", equalTo("Get a dataset"),
-                        "components.schemas.Problem", notNullValue());
+                        "components.schemas.Problem", notNullValue(),
+                        // the answers both commands share, declared once on the resource, reach each operation
+                        "paths.'/api/backups'.post.responses.keySet()", hasItems("200", "202", "400", "404", "409", "503"),
+                        "paths.'/api/restores'.post.responses.keySet()", hasItems("200", "202", "400", "404", "409", "503"),
+                        "paths.'/api/restores'.post.responses.'503'.headers", hasKey("Retry-After"));
     }
 
     private static ValidatableResponse problem(io.restassured.response.Response response, int status, String code) {
