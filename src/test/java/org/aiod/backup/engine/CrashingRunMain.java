@@ -5,8 +5,8 @@ import java.nio.file.Path;
 /**
  * Runs one backup or restore in a child JVM and kills that JVM on the spot ({@code Runtime.halt}, no shutdown
  * hooks, no finally blocks) when the run reaches a given point: the closest thing to {@code kill -9} at an exact
- * step. Arguments: {@code dataRoot backupRoot backup|restore haltAt [cycle level]}, where haltAt is a
- * {@link Phase} name or {@code FILE:n} (after the n-th file).
+ * step. Arguments: {@code dataRoot backupRoot backup|restore haltAt [cycle level [target]]}, where haltAt is a
+ * {@link Phase} name or {@code FILE:n} (after the n-th file), and target a directory to restore into.
  */
 public final class CrashingRunMain {
 
@@ -35,7 +35,8 @@ public final class CrashingRunMain {
         if (args[2].equals("backup")) {
             engine.backup("x", listener);
         } else {
-            engine.restore(new RestoreSpec("x", Long.parseLong(args[4]), Integer.valueOf(args[5])), listener);
+            RestoreSpec spec = new RestoreSpec("x", Long.parseLong(args[4]), Integer.valueOf(args[5]));
+            engine.restore(args.length > 6 ? spec.withTarget(Path.of(args[6])) : spec, listener);
         }
         System.exit(0);
     }
