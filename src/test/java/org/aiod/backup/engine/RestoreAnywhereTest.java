@@ -272,6 +272,29 @@ class RestoreAnywhereTest {
                 "a parent the target lacked gets the level's attributes");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"STAGED", "OLD_CONTENT_MOVED", "SWAPPED"})
+    void aSubsetRestoreKilledMidSwapIsRolledBackOrCompletedByRecovery(String haltAt) throws Exception {
+        TreeSnapshot before = changeAfterTheLastLevel();
+        List<String> paths = List.of("d1", "d3-renamed/e.txt");
+
+        assertEquals(CrashingRunMain.HALTED, CrashTest.runChild(data, backups, "restore", haltAt, "0", "2", "-",
+                "d1", "d3-renamed/e.txt"));
+        List<LeftoverRecovery> report = new Engine(EngineOptions.defaults(data, backups)).recoverLeftovers();
+
+        boolean swapBegun = !haltAt.equals("STAGED");
+        assertEquals(1, report.size(), report.toString());
+        assertEquals(swapBegun ? 1 : 0, report.get(0).swapsCompleted(), report.toString());
+        assertEquals(List.of(), report.get(0).notes());
+        assertNoWorkingDirectories(dataset);
+        if (swapBegun) {
+            assertSubset(TreeSnapshot.of(dataset), levels.get(2), before, paths);
+        } else {
+            TreeSnapshot.of(dataset).ignoringDirectoryMtimes().assertSameAs(before.ignoringDirectoryMtimes(),
+                    "the dataset after an unverified staging was removed");
+        }
+    }
+
     @Test
     void aPathMissingFromTheLevelIsNoSuchPathAndChangesNothing() throws IOException {
         TreeSnapshot before = changeAfterTheLastLevel();
