@@ -13,7 +13,8 @@ public abstract class BackupException extends RuntimeException {
      */
     public enum Kind {
         DATASET_NOT_FOUND, INVALID_DATASET, NO_SUCH_CYCLE, NO_SUCH_LEVEL, CHAIN_BROKEN, DATASET_NOT_A_DIRECTORY,
-        LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL, UNSUPPORTED_ENVIRONMENT, IO_ERROR
+        LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL, UNSUPPORTED_ENVIRONMENT, IO_ERROR,
+        INVALID_PATH, NO_SUCH_PATH, TARGET_NOT_EMPTY
     }
 
     private final Kind kind;
@@ -83,6 +84,30 @@ public abstract class BackupException extends RuntimeException {
     public static final class NotADirectory extends BackupException {
         public NotADirectory(String message) {
             super(Kind.DATASET_NOT_A_DIRECTORY, message);
+        }
+    }
+
+    /**
+     * A path of a restore spec cannot be taken: a subset path that is absolute, has {@code ..} or is empty, or a
+     * target directory that is, contains or lies in the dataset directory or the backup root.
+     */
+    public static final class InvalidPath extends BackupException {
+        public InvalidPath(String message) {
+            super(Kind.INVALID_PATH, message);
+        }
+    }
+
+    /** A path asked to be restored is not in the tree of the level restored. */
+    public static final class NoSuchPath extends BackupException {
+        public NoSuchPath(String message) {
+            super(Kind.NO_SUCH_PATH, message);
+        }
+    }
+
+    /** The restore's target directory exists and is not empty, and the spec does not say to overwrite it. */
+    public static final class TargetNotEmpty extends BackupException {
+        public TargetNotEmpty(String message) {
+            super(Kind.TARGET_NOT_EMPTY, message);
         }
     }
 

@@ -529,6 +529,11 @@ final class Restorer {
      * {@code ./<dataset>} or below it, without {@code ..}, never absolute.
      */
     String relativePath(String path, String member) {
+        return relativePath(dataset, path, member);
+    }
+
+    /** {@link #relativePath(String, String)} of a member of {@code dataset}'s archives; {@link RestorePlanner} too. */
+    static String relativePath(String dataset, String path, String member) {
         String what = path.equals(member) ? "member '" + Names.shown(member) + "'"
                 : "member '" + Names.shown(member) + "' names '" + Names.shown(path) + "', which";
         if (path.startsWith("/")) {

@@ -19,6 +19,8 @@ public enum ErrorCode {
     INVALID_COMMAND(400, ExitStatus.FAILED),
     /** The dataset name breaks the rule of {@link org.aiod.backup.engine.DatasetName}. */
     INVALID_DATASET(400, ExitStatus.FAILED),
+    /** A restore path or target cannot be taken: not relative, with {@code ..}, or overlapping the dataset. */
+    INVALID_PATH(400, ExitStatus.FAILED),
     /** An HTTP body of the wrong shape: not an object, a field of the wrong type or unknown, a bad request id. */
     INVALID_BODY(400, ExitStatus.FAILED),
     /** An HTTP body that is not JSON. */
@@ -51,6 +53,8 @@ public enum ErrorCode {
     NO_SUCH_CYCLE(404, ExitStatus.FAILED),
     /** The cycle has no such level. */
     NO_SUCH_LEVEL(404, ExitStatus.FAILED),
+    /** A path asked to be restored is not in the level. */
+    NO_SUCH_PATH(404, ExitStatus.FAILED),
     /** No job has that id. */
     UNKNOWN_JOB(404, ExitStatus.FAILED),
 
@@ -64,6 +68,8 @@ public enum ErrorCode {
     CHAIN_BROKEN(409, ExitStatus.FAILED),
     /** The dataset's path is a symbolic link or another kind of file, not a directory. */
     DATASET_NOT_A_DIRECTORY(409, ExitStatus.FAILED),
+    /** The restore's target directory is not empty and overwriting it was not asked for. */
+    TARGET_NOT_EMPTY(409, ExitStatus.FAILED),
 
     // the service
     /** The job queue is full: retry later. */
@@ -125,6 +131,9 @@ public enum ErrorCode {
             case DISK_FULL -> DISK_FULL;
             case UNSUPPORTED_ENVIRONMENT -> UNSUPPORTED_ENVIRONMENT;
             case IO_ERROR -> IO_ERROR;
+            case INVALID_PATH -> INVALID_PATH;
+            case NO_SUCH_PATH -> NO_SUCH_PATH;
+            case TARGET_NOT_EMPTY -> TARGET_NOT_EMPTY;
         };
     }
 

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 /**
  * Runs one backup or restore in a child JVM and kills that JVM on the spot ({@code Runtime.halt}, no shutdown
  * hooks, no finally blocks) when the run reaches a given point: the closest thing to {@code kill -9} at an exact
- * step. Arguments: {@code dataRoot backupRoot backup|restore haltAt [cycle level]}, where haltAt is a
- * {@link Phase} name or {@code FILE:n} (after the n-th file).
+ * step. Arguments: {@code dataRoot backupRoot backup|restore haltAt [cycle level [target [path...]]]}, where haltAt
+ * is a {@link Phase} name or {@code FILE:n} (after the n-th file), target a directory to restore into ({@code -}:
+ * in place) and the paths a subset to restore.
  */
 public final class CrashingRunMain {
 
@@ -35,7 +36,14 @@ public final class CrashingRunMain {
         if (args[2].equals("backup")) {
             engine.backup("x", listener);
         } else {
-            engine.restore(new RestoreSpec("x", Long.parseLong(args[4]), Integer.valueOf(args[5])), listener);
+            RestoreSpec spec = new RestoreSpec("x", Long.parseLong(args[4]), Integer.valueOf(args[5]));
+            if (args.length > 6 && !args[6].equals("-")) {
+                spec = spec.withTarget(Path.of(args[6]));
+            }
+            if (args.length > 7) {
+                spec = spec.withPaths(java.util.Arrays.asList(args).subList(7, args.length));
+            }
+            engine.restore(spec, listener);
         }
         System.exit(0);
     }

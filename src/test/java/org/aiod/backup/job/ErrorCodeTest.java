@@ -22,6 +22,7 @@ class ErrorCodeTest {
     static {
         TODAY.put("INVALID_COMMAND", 400);
         TODAY.put("INVALID_DATASET", 400);
+        TODAY.put("INVALID_PATH", 400);
         TODAY.put("INVALID_BODY", 400);
         TODAY.put("MALFORMED_JSON", 400);
         TODAY.put("INVALID_STATUS", 400);
@@ -36,11 +37,13 @@ class ErrorCodeTest {
         TODAY.put("DATASET_NOT_FOUND", 404);
         TODAY.put("NO_SUCH_CYCLE", 404);
         TODAY.put("NO_SUCH_LEVEL", 404);
+        TODAY.put("NO_SUCH_PATH", 404);
         TODAY.put("UNKNOWN_JOB", 404);
         TODAY.put("REQUEST_ID_CONFLICT", 409);
         TODAY.put("LOCK_TIMEOUT", 409);
         TODAY.put("CHAIN_BROKEN", 409);
         TODAY.put("DATASET_NOT_A_DIRECTORY", 409);
+        TODAY.put("TARGET_NOT_EMPTY", 409);
         TODAY.put("QUEUE_FULL", 503);
         TODAY.put("CORRUPT_ARCHIVE", 500);
         TODAY.put("UNSAFE_MEMBER", 500);
