@@ -36,6 +36,7 @@ class ErrorCodeTest {
         TODAY.put("DATASET_NOT_FOUND", 404);
         TODAY.put("NO_SUCH_CYCLE", 404);
         TODAY.put("NO_SUCH_LEVEL", 404);
+        TODAY.put("NO_LEVEL_AT", 404);
         TODAY.put("UNKNOWN_JOB", 404);
         TODAY.put("REQUEST_ID_CONFLICT", 409);
         TODAY.put("LOCK_TIMEOUT", 409);
