@@ -2,6 +2,8 @@ package org.aiod.backup.catalog;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,6 +12,7 @@ import jakarta.inject.Inject;
 
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.config.EngineProducer;
+import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.CycleInfo;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.LevelCheck;
@@ -23,6 +26,10 @@ import org.aiod.backup.engine.LevelInfo;
  */
 @ApplicationScoped
 public class DatasetCatalog {
+
+    /** Later means completed later; levels completed in the same instant are ordered by cycle, then level. */
+    private static final Comparator<CycleLevel> COMPLETION = Comparator.comparing(CycleLevel::completed)
+            .thenComparingLong(CycleLevel::cycle).thenComparingInt(l -> l.level().level());
 
     private final Engine engine;
     /** The datasets named in {@code backup.datasets}; empty: every dataset the engine finds. */
@@ -77,6 +84,45 @@ public class DatasetCatalog {
     /** The cycles of {@code dataset}, ascending by label; empty when it has no backups. */
     public List<CycleEntry> cycles(String dataset) {
         return engine.cycles(dataset).stream().map(DatasetCatalog::cycle).toList();
+    }
+
+    /**
+     * The level a point-in-time restore of {@code dataset} takes: of the restorable levels of all its cycles, the one
+     * completed last at or before {@code at}. A level is completed when its archive is committed, and its archive's
+     * modification time is that moment: the archive is written and closed just before its rename into the cycle, the
+     * commit point (GNU tar and the legacy scripts leave the same time on theirs), and nothing writes it afterwards.
+     * No other file keeps a time per level: the cycle's snapshot file holds only its last level's start, and
+     * {@code SHA256SUMS} no time at all. Levels after a gap in their cycle cannot be restored and are never chosen.
+     *
+     * @throws BackupException.NoLevelAt when every restorable level was completed after {@code at} (the message
+     *                                   names the earliest and its time), or the dataset has none
+     * @throws BackupException.InvalidDataset when {@code dataset} is not a valid dataset name
+     */
+    public CycleLevel levelAt(String dataset, Instant at) {
+        CycleLevel chosen = null;
+        CycleLevel earliest = null;
+        for (CycleEntry cycle : cycles(dataset)) {
+            // the restorable levels only: those after a gap are the cycle's levelsAfterGap
+            for (LevelEntry level : cycle.levels()) {
+                CycleLevel candidate = new CycleLevel(cycle.cycle(), level);
+                if (earliest == null || COMPLETION.compare(candidate, earliest) < 0) {
+                    earliest = candidate;
+                }
+                if (!candidate.completed().isAfter(at) && (chosen == null || COMPLETION.compare(candidate, chosen) > 0)) {
+                    chosen = candidate;
+                }
+            }
+        }
+        if (chosen != null) {
+            return chosen;
+        }
+        if (earliest == null) {
+            throw new BackupException.NoLevelAt("dataset '" + dataset + "' has no level to restore at " + at
+                    + ": it has no restorable level at all");
+        }
+        throw new BackupException.NoLevelAt("dataset '" + dataset + "' has no level completed at or before " + at
+                + "; its earliest, cycle " + earliest.cycle() + " level " + earliest.level().level()
+                + ", was completed at " + earliest.completed());
     }
 
     /**

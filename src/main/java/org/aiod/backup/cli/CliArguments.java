@@ -1,42 +1,98 @@
 package org.aiod.backup.cli;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A parsed command line. Parsing is pure, so every form and every mistake is a plain unit test.
  *
- * @param verb    what to do
- * @param dataset the dataset, or {@code null} for {@code list} of every dataset
- * @param cycle   the cycle ({@code restore}; optional for {@code verify})
- * @param level   the level ({@code restore}, optional: the cycle's last)
+ * @param verb      what to do
+ * @param dataset   the dataset, or {@code null} for {@code list} of every dataset
+ * @param cycle     the cycle ({@code restore} unless {@code at} is given; optional for {@code verify})
+ * @param level     the level ({@code restore}, optional: the cycle's last)
+ * @param at        {@code restore --at}: the instant whose level is restored, instead of a cycle and level
+ * @param overrides the settings given as options, which override the configuration
  */
-record CliArguments(Verb verb, String dataset, Long cycle, Integer level) {
+record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides) {
+
+    /** A command without {@code --at} or overriding options. */
+    CliArguments(Verb verb, String dataset, Long cycle, Integer level) {
+        this(verb, dataset, cycle, level, null, Overrides.NONE);
+    }
 
     enum Verb {
         BACKUP, RESTORE, LIST, VERIFY, HELP
     }
 
+    /**
+     * {@code --data-root}, {@code --backup-root} and {@code --cycle-length}: each {@code null} when not given. They
+     * take the place of {@code backup.data-root}, {@code backup.backup-root} and {@code backup.cycle-length} from
+     * any other source, for this one command.
+     */
+    record Overrides(String dataRoot, String backupRoot, Integer cycleLength) {
+
+        static final Overrides NONE = new Overrides(null, null, null);
+
+        /** The overridden {@code backup.*} properties, as a configuration source holds them. */
+        Map<String, String> properties() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            if (dataRoot != null) {
+                properties.put("backup.data-root", dataRoot);
+            }
+            if (backupRoot != null) {
+                properties.put("backup.backup-root", backupRoot);
+            }
+            if (cycleLength != null) {
+                properties.put("backup.cycle-length", String.valueOf(cycleLength));
+            }
+            return properties;
+        }
+    }
+
     static final String USAGE = """
-            Usage: aiod-backup [command]
+            Usage: aiod-backup [command] [options]
 
             Without a command, runs the service (HTTP, AMQP, scheduler). With one, runs it once and exits:
 
               restore <dataset> <cycle> [<level>]   make the dataset exactly its backup at that level
                                                     (no level: the cycle's last), like entry_restore.sh
+              restore <dataset> --at TIME           the same with the last level completed at or before TIME
+                                                    (ISO-8601 with an offset: 2026-11-30T02:00:00Z), across
+                                                    cycles; says which cycle and level it chose
               backup <dataset>                      write the next level of the dataset
               list [<dataset>]                      cycles and levels with sizes, times and checksum state
               verify <dataset> [<cycle>]            read every archive to its end against SHA256SUMS
               --help                                this text
+
+            Options, on every command and anywhere on the line (--name VALUE or --name=VALUE); they take the
+            place of the configuration's setting for this command:
+
+              --data-root DIR       backup.data-root: the directory holding one directory per dataset
+              --backup-root DIR     backup.backup-root: the directory holding each dataset's cycles
+              --cycle-length N      backup.cycle-length: levels per cycle (levels 0..N-1)
+              --                    ends the options: every word after it is an argument
+
+            The legacy scripts map one to one: backup.sh /opt/data/connectors /opt/backups/data 7 is
+            backup --data-root /opt/data --backup-root /opt/backups/data --cycle-length 7 connectors, and
+            restore.sh /opt/backups/data/connectors 2 /opt/data --level 10 is
+            restore --backup-root /opt/backups/data --data-root /opt/data connectors 2 10.
 
             A command opens no port and needs no broker. It takes the same per-dataset lock as the service, so
             it is safe beside a running one: it waits up to backup.lock-timeout (BACKUP_LOCK_TIMEOUT) and then
             gives up. Configuration as for the service: BACKUP_DATA_ROOT, BACKUP_BACKUP_ROOT, BACKUP_CYCLE_LENGTH,
             BACKUP_COMPRESSION, ... (or -Dbackup.data-root=...).
 
-            Exit status: 0 done; 1 the command failed (unknown dataset, no such cycle or level, corrupted
-            archive, lock not obtained in time, ...), the reason on one line; 2 the command line is wrong;
-            3 (backup) the level was committed but lacks files that could not be read (permission denied,
-            I/O error), each listed on standard error.
+            Exit status: 0 done; 1 the command failed (unknown dataset, no such cycle or level, no level at
+            that time, corrupted archive, lock not obtained in time, ...), the reason on one line; 2 the command
+            line is wrong; 3 (backup) the level was committed but lacks files that could not be read
+            (permission denied, I/O error), each listed on standard error.
             """;
 
     /** Thrown for a command line that does not parse; its message is the one-line reason. */
@@ -46,34 +102,132 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level) {
         }
     }
 
+    private static final List<String> HELP_WORDS = List.of("--help", "-h");
+    private static final String END_OF_OPTIONS = "--";
+
     static CliArguments parse(List<String> args) throws UsageException {
-        if (args.isEmpty() || List.of("--help", "-h", "help").contains(args.get(0))) {
+        // --help anywhere before "--" is a request for the usage, whatever else the line holds
+        int endOfOptions = args.indexOf(END_OF_OPTIONS);
+        List<String> optionWords = endOfOptions < 0 ? args : args.subList(0, endOfOptions);
+        if (args.isEmpty() || args.get(0).equals("help") || optionWords.stream().anyMatch(HELP_WORDS::contains)) {
             return new CliArguments(Verb.HELP, null, null, null);
         }
-        String command = args.get(0);
-        List<String> rest = args.subList(1, args.size());
+        List<String> words = new ArrayList<>();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String word = args.get(i);
+            if (i > endOfOptions && endOfOptions >= 0) {
+                words.add(word);
+            } else if (i == endOfOptions) {
+                continue;
+            } else if (isOption(word)) {
+                int equals = word.indexOf('=');
+                String name = equals < 0 ? word : word.substring(0, equals);
+                if (!List.of("--data-root", "--backup-root", "--cycle-length", "--at").contains(name)) {
+                    throw new UsageException("unknown option '" + name + "' (see --help)");
+                }
+                String value;
+                if (equals >= 0) {
+                    value = word.substring(equals + 1);
+                } else if (i + 1 < args.size() && i + 1 != endOfOptions && !isOption(args.get(i + 1))) {
+                    value = args.get(++i);
+                } else {
+                    throw new UsageException(name + " needs a value (see --help)");
+                }
+                if (options.put(name, value) != null) {
+                    throw new UsageException(name + " is given more than once");
+                }
+            } else {
+                words.add(word);
+            }
+        }
+        if (words.isEmpty()) {
+            throw new UsageException("no command (expected restore, backup, list, verify or --help)");
+        }
+        Overrides overrides = new Overrides(directory(options, "--data-root"), directory(options, "--backup-root"),
+                cycleLength(options.get("--cycle-length")));
+        String command = words.get(0);
+        List<String> rest = words.subList(1, words.size());
+        if (options.containsKey("--at") && !command.equals("restore")) {
+            throw new UsageException("--at is an option of restore only");
+        }
         return switch (command) {
             case "backup" -> {
                 arity(command, rest, 1, 1);
-                yield new CliArguments(Verb.BACKUP, rest.get(0), null, null);
+                yield new CliArguments(Verb.BACKUP, rest.get(0), null, null, null, overrides);
             }
             case "restore" -> {
+                if (options.containsKey("--at")) {
+                    Instant at = instant(options.get("--at"));
+                    if (rest.size() != 1) {
+                        throw new UsageException(rest.isEmpty() ? "restore --at takes the dataset (see --help)"
+                                : "restore takes <cycle> [<level>] or --at TIME, not both");
+                    }
+                    yield new CliArguments(Verb.RESTORE, rest.get(0), null, null, at, overrides);
+                }
                 arity(command, rest, 2, 3);
                 yield new CliArguments(Verb.RESTORE, rest.get(0), number(rest.get(1), "cycle"),
-                        rest.size() > 2 ? Math.toIntExact(number(rest.get(2), "level")) : null);
+                        rest.size() > 2 ? Math.toIntExact(number(rest.get(2), "level")) : null, null, overrides);
             }
             case "list" -> {
                 arity(command, rest, 0, 1);
-                yield new CliArguments(Verb.LIST, rest.isEmpty() ? null : rest.get(0), null, null);
+                yield new CliArguments(Verb.LIST, rest.isEmpty() ? null : rest.get(0), null, null, null, overrides);
             }
             case "verify" -> {
                 arity(command, rest, 1, 2);
                 yield new CliArguments(Verb.VERIFY, rest.get(0), rest.size() > 1 ? number(rest.get(1), "cycle") : null,
-                        null);
+                        null, null, overrides);
             }
             default -> throw new UsageException("unknown command '" + command
                     + "' (expected restore, backup, list, verify or --help)");
         };
+    }
+
+    /**
+     * Whether {@code word} is an option rather than an argument: it starts with {@code -}, but is neither a lone
+     * {@code -} nor a negative number (which is a wrong cycle or level, and says so).
+     */
+    private static boolean isOption(String word) {
+        return word.startsWith("-") && word.length() > 1 && !word.matches("-[0-9]+");
+    }
+
+    private static String directory(Map<String, String> options, String name) throws UsageException {
+        String value = options.get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            if (value.isEmpty() || Path.of(value).toString().isEmpty()) {
+                throw new InvalidPathException(value, "empty");
+            }
+        } catch (InvalidPathException e) {
+            throw new UsageException(name + " must be a directory path, got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static Integer cycleLength(String value) throws UsageException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            int length = Integer.parseInt(value);
+            if (length < 1) {
+                throw new NumberFormatException();
+            }
+            return length;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--cycle-length must be a whole number of 1 or more, got '" + value + "'");
+        }
+    }
+
+    private static Instant instant(String value) throws UsageException {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--at must be an ISO-8601 time with an offset, such as 2026-11-30T02:00:00Z,"
+                    + " got '" + value + "'");
+        }
     }
 
     private static void arity(String command, List<String> rest, int min, int max) throws UsageException {

@@ -8,12 +8,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
 import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.CycleLevel;
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.catalog.LevelEntry;
 import org.aiod.backup.catalog.LevelVerification;
@@ -44,6 +46,9 @@ public final class CommandLineTool {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /** The ordinal of the command line's options as a configuration source. */
+    private static final int OPTIONS_ORDINAL = 500;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -65,12 +70,13 @@ public final class CommandLineTool {
             return OK;
         }
         try {
-            BackupConfig config = loadConfig();
+            BackupConfig config = loadConfig(command.overrides().properties());
             return switch (command.verb()) {
                 case BACKUP -> report(JobRunner.standalone(config).runNow(JobCommand.backup(command.dataset(), null,
                         JobSource.CLI)));
-                case RESTORE -> report(JobRunner.standalone(config).runNow(JobCommand.restore(command.dataset(),
-                        command.cycle(), command.level(), null, JobSource.CLI)));
+                case RESTORE -> command.at() != null ? restoreAt(config, command.dataset(), command.at())
+                        : report(JobRunner.standalone(config).runNow(JobCommand.restore(command.dataset(),
+                                command.cycle(), command.level(), null, JobSource.CLI)));
                 case LIST -> list(DatasetCatalog.standalone(config), command.dataset());
                 case VERIFY -> verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle());
                 case HELP -> OK;
@@ -86,6 +92,14 @@ public final class CommandLineTool {
 
     /** The service's configuration, read the way Quarkus reads it, without starting Quarkus. */
     static BackupConfig loadConfig() {
+        return loadConfig(Map.of());
+    }
+
+    /**
+     * The service's configuration with {@code overrides} (the command line's options) in a source above every other,
+     * so that what derives from an overridden property (the state directory from the backup root) follows it.
+     */
+    static BackupConfig loadConfig(Map<String, String> overrides) {
         String profile = System.getProperty("quarkus.profile",
                 System.getenv().getOrDefault("QUARKUS_PROFILE", "prod"));
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
@@ -102,6 +116,10 @@ public final class CommandLineTool {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + properties + ": " + e.getMessage(), e);
             }
+        }
+        if (!overrides.isEmpty()) {
+            // above system properties (400) and environment variables (300): the option on the line wins
+            builder.withSources(new PropertiesConfigSource(overrides, "command-line options", OPTIONS_ORDINAL));
         }
         SmallRyeConfig config = builder.build();
         return config.getConfigMapping(BackupConfig.class);
@@ -133,6 +151,25 @@ public final class CommandLineTool {
         }
         err.println("aiod-backup: " + job.error().message());
         return job.error().errorCode().exitStatus();
+    }
+
+    /**
+     * {@code restore <dataset> --at TIME}: the catalog chooses the cycle and level, which are printed, and the restore
+     * of that level runs as any other.
+     */
+    private int restoreAt(BackupConfig config, String dataset, java.time.Instant at) {
+        JobRunner runner = JobRunner.standalone(config);
+        DatasetCatalog catalog = DatasetCatalog.standalone(config);
+        if (!catalog.manages(dataset)) {
+            // an invalid name or a dataset not managed: the runner's validation says which, in the words every other
+            // command and source gets, before it would look at the cycle
+            return report(runner.runNow(JobCommand.restore(dataset, 0L, null, null, JobSource.CLI)));
+        }
+        CycleLevel chosen = catalog.levelAt(dataset, at);
+        out.printf(Locale.ROOT, "at %s: cycle %d level %d of %s, completed %s%n", TIME.format(at), chosen.cycle(),
+                chosen.level().level(), dataset, TIME.format(chosen.completed()));
+        return report(runner.runNow(JobCommand.restore(dataset, chosen.cycle(), chosen.level().level(), null,
+                JobSource.CLI)));
     }
 
     private int list(DatasetCatalog catalog, String dataset) {

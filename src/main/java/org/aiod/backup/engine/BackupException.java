@@ -12,9 +12,9 @@ public abstract class BackupException extends RuntimeException {
      * compile until it has a code. Each kind is named as that code, which {@link #code()} gives.
      */
     public enum Kind {
-        DATASET_NOT_FOUND, INVALID_DATASET, NO_SUCH_CYCLE, NO_SUCH_LEVEL, CHAIN_BROKEN, DATASET_NOT_A_DIRECTORY,
-        LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL, UNSUPPORTED_ENVIRONMENT, IO_ERROR,
-        INVALID_PATH, NO_SUCH_PATH, TARGET_NOT_EMPTY
+        DATASET_NOT_FOUND, INVALID_DATASET, NO_SUCH_CYCLE, NO_SUCH_LEVEL, NO_LEVEL_AT, CHAIN_BROKEN,
+        DATASET_NOT_A_DIRECTORY, LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL,
+        UNSUPPORTED_ENVIRONMENT, IO_ERROR, INVALID_PATH, NO_SUCH_PATH, TARGET_NOT_EMPTY
     }
 
     private final Kind kind;
@@ -64,6 +64,16 @@ public abstract class BackupException extends RuntimeException {
     public static final class LevelNotFound extends BackupException {
         public LevelNotFound(String message) {
             super(Kind.NO_SUCH_LEVEL, message);
+        }
+    }
+
+    /**
+     * No restorable level of the dataset was completed at or before the instant asked for (a point-in-time restore):
+     * the instant is before its earliest level, or it has none.
+     */
+    public static final class NoLevelAt extends BackupException {
+        public NoLevelAt(String message) {
+            super(Kind.NO_LEVEL_AT, message);
         }
     }
 

@@ -55,6 +55,8 @@ public enum ErrorCode {
     NO_SUCH_LEVEL(404, ExitStatus.FAILED),
     /** A path asked to be restored is not in the level. */
     NO_SUCH_PATH(404, ExitStatus.FAILED),
+    /** A point-in-time restore: no restorable level was completed at or before the instant asked for. */
+    NO_LEVEL_AT(404, ExitStatus.FAILED),
     /** No job has that id. */
     UNKNOWN_JOB(404, ExitStatus.FAILED),
 
@@ -122,6 +124,7 @@ public enum ErrorCode {
             case INVALID_DATASET -> INVALID_DATASET;
             case NO_SUCH_CYCLE -> NO_SUCH_CYCLE;
             case NO_SUCH_LEVEL -> NO_SUCH_LEVEL;
+            case NO_LEVEL_AT -> NO_LEVEL_AT;
             case CHAIN_BROKEN -> CHAIN_BROKEN;
             case DATASET_NOT_A_DIRECTORY -> DATASET_NOT_A_DIRECTORY;
             case LOCK_TIMEOUT -> LOCK_TIMEOUT;

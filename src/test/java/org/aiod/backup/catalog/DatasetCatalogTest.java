@@ -2,17 +2,22 @@ package org.aiod.backup.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.nio.file.attribute.FileTime;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
+import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
 import org.aiod.backup.engine.testing.Trees;
@@ -155,6 +160,65 @@ class DatasetCatalogTest {
         assertEquals(1, broken.highestLevel());
         assertEquals(0, broken.restorableBytes());
         assertEquals(Files.size(archive), broken.bytes(), "the archive after the gap still takes room");
+    }
+
+    /**
+     * Point in time: dataset {@code a}'s three levels (cycle 0 levels 0 and 1, cycle 1 level 0) get archive times an
+     * hour apart; an instant picks the last level completed at or before it, across the cycle boundary.
+     */
+    @Test
+    void levelAtIsTheLastLevelCompletedAtOrBeforeTheInstantAcrossCycles() throws IOException {
+        Instant t = Instant.parse("2026-11-28T02:00:00Z");
+        completedAt("a/a_0/a0.tar.gz", t);
+        completedAt("a/a_0/a1.tar.gz", t.plus(Duration.ofHours(1)));
+        completedAt("a/a_1/a0.tar.gz", t.plus(Duration.ofHours(2)));
+        DatasetCatalog catalog = new DatasetCatalog(engine, List.of());
+
+        assertEquals("0/0", chosen(catalog, t), "an instant equal to a level's completion takes it");
+        assertEquals("0/0", chosen(catalog, t.plus(Duration.ofMinutes(59))));
+        assertEquals("0/1", chosen(catalog, t.plus(Duration.ofHours(2)).minusNanos(1)), "just before the boundary");
+        assertEquals("1/0", chosen(catalog, t.plus(Duration.ofHours(2))), "the next cycle's level 0");
+        assertEquals("1/0", chosen(catalog, t.plus(Duration.ofDays(30))), "after every level: the last");
+        CycleLevel level = catalog.levelAt("a", t.plus(Duration.ofMinutes(90)));
+        assertEquals(backupRoot.resolve("a/a_0/a1.tar.gz"), level.level().archive());
+        assertEquals(t.plus(Duration.ofHours(1)), level.completed());
+
+        BackupException.NoLevelAt before = assertThrows(BackupException.NoLevelAt.class,
+                () -> catalog.levelAt("a", t.minusSeconds(1)));
+        assertEquals("NO_LEVEL_AT", before.code());
+        assertEquals("dataset 'a' has no level completed at or before 2026-11-28T01:59:59Z; its earliest, cycle 0"
+                + " level 0, was completed at 2026-11-28T02:00:00Z", before.getMessage());
+        BackupException.NoLevelAt none = assertThrows(BackupException.NoLevelAt.class,
+                () -> catalog.levelAt("b", t.plus(Duration.ofDays(30))));
+        assertEquals("dataset 'b' has no level to restore at 2026-12-28T02:00:00Z: it has no restorable level at"
+                + " all", none.getMessage());
+    }
+
+    /** A level after a gap cannot be restored, so an instant after it takes the last level before the gap. */
+    @Test
+    void levelAtNeverChoosesALevelAfterAGap() throws IOException {
+        Trees.write(dataRoot.resolve("a/four.txt"), "cycle 1 level 1");
+        engine.backup("a");
+        Instant t = Instant.parse("2026-11-28T02:00:00Z");
+        completedAt("a/a_0/a0.tar.gz", t);
+        completedAt("a/a_0/a1.tar.gz", t.plus(Duration.ofHours(1)));
+        completedAt("a/a_1/a0.tar.gz", t.plus(Duration.ofHours(2)));
+        completedAt("a/a_1/a1.tar.gz", t.plus(Duration.ofHours(3)));
+        DatasetCatalog catalog = new DatasetCatalog(engine, List.of());
+        assertEquals("1/1", chosen(catalog, t.plus(Duration.ofHours(5))), "the whole chain");
+
+        Files.delete(backupRoot.resolve("a/a_1/a0.tar.gz"));
+        assertEquals("0/1", chosen(catalog, t.plus(Duration.ofHours(5))),
+                "cycle 1 lost its level 0: its level 1 is after the gap, and cycle 0's last level is taken");
+    }
+
+    private void completedAt(String archive, Instant time) throws IOException {
+        Files.setLastModifiedTime(backupRoot.resolve(archive), FileTime.from(time));
+    }
+
+    private static String chosen(DatasetCatalog catalog, Instant at) {
+        CycleLevel level = catalog.levelAt("a", at);
+        return level.cycle() + "/" + level.level().level();
     }
 
     private static List<String> summary(List<LevelVerification> checks) {

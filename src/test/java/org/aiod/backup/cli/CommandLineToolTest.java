@@ -1,6 +1,7 @@
 package org.aiod.backup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -9,6 +10,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -172,6 +176,126 @@ class CommandLineToolTest {
                 "verify <dataset> [<cycle>]")) {
             assertTrue(help.out().contains(command), help.out());
         }
+    }
+
+    /**
+     * The legacy scripts' arguments, one to one: {@code backup.sh SRC DST N} is {@code backup --data-root
+     * <parent of SRC> --backup-root DST --cycle-length N <name of SRC>}, and {@code restore.sh DST/<name> CYCLE DEST
+     * --level L} (which extracts into {@code DEST/<name>}) is {@code restore --backup-root DST --data-root DEST <name>
+     * CYCLE L}. The options take the place of the configured roots (here the {@code -D} ones the helper passes).
+     */
+    @Test
+    void theLegacyScriptsArgumentsMapOneToOneOntoTheOptions() throws Exception {
+        Path src = tmp.resolve("original/mydata");
+        Path dst = Files.createDirectories(tmp.resolve("legacy-backups"));
+        Trees.write(src.resolve("file1.txt"), "Content of file1.txt\n");
+        Trees.write(src.resolve("file2.txt"), "Content of file2.txt\n");
+        String[] backupSh = {"backup", "--data-root", src.getParent().toString(), "--backup-root", dst.toString(),
+            "--cycle-length", "2", "mydata"};
+
+        Result first = cli(backupSh);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().startsWith("backed up mydata: cycle 0 level 0, 2 files"), first.out());
+        TreeSnapshot level0 = TreeSnapshot.of(src);
+        Trees.tick(tmp);
+        Files.delete(src.resolve("file1.txt"));
+        Trees.write(src.resolve("file2.txt"), "Content of new file\n");
+        assertEquals(0, cli(backupSh).exit());
+        TreeSnapshot level1 = TreeSnapshot.of(src);
+        Result third = cli(backupSh);
+        assertEquals(0, third.exit(), third.err());
+        assertTrue(third.out().startsWith("backed up mydata: cycle 1 level 0,"), "cycle length 2: " + third.out());
+        // the layout the legacy backup.sh writes for these arguments
+        for (String archive : List.of("mydata/mydata_0/mydata0.tar.gz", "mydata/mydata_0/mydata1.tar.gz",
+                "mydata/mydata_1/mydata0.tar.gz")) {
+            assertTrue(Files.isRegularFile(dst.resolve(archive)), archive);
+        }
+        assertTrue(Files.exists(dst.resolve(".aiod-backup/locks/mydata.lock")), "the state follows the backup root");
+        assertFalse(Files.exists(backups), "the configured backup root is not touched");
+
+        Path dest = Files.createDirectories(tmp.resolve("restored"));
+        Result restore = cli("restore", "--backup-root", dst.toString(), "--data-root", dest.toString(), "mydata",
+                "0", "0");
+        assertEquals(0, restore.exit(), restore.err());
+        assertTrue(restore.out().startsWith("restored mydata from cycle 0 level 0: 2 files,"), restore.out());
+        TreeSnapshot.of(dest.resolve("mydata")).assertSameAs(level0, "restore.sh DST/mydata 0 DEST --level 0");
+        Result last = cli("restore", "mydata", "0", "--data-root=" + dest, "--backup-root=" + dst);
+        assertEquals(0, last.exit(), last.err());
+        TreeSnapshot.of(dest.resolve("mydata")).assertSameAs(level1, "restore.sh DST/mydata 0 DEST");
+        TreeSnapshot.of(src).assertSameAs(level1, "the backed-up directory is untouched");
+    }
+
+    @Test
+    void optionsAreNeverDatasetNames() throws Exception {
+        for (List<String> line : List.of(List.of("backup", "--help"), List.of("restore", "connectors", "0", "--help"),
+                List.of("--data-root", "/nowhere", "list", "-h"))) {
+            Result help = cli(line.toArray(String[]::new));
+            assertEquals(0, help.exit(), line + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: aiod-backup"), line + ": " + help.out());
+            assertEquals("", help.err(), line.toString());
+        }
+        assertFailure(cli("backup", "--x", "connectors"), 2, "aiod-backup: unknown option '--x' (see --help)");
+        assertFailure(cli("backup", "connectors", "--dry-run"), 2,
+                "aiod-backup: unknown option '--dry-run' (see --help)");
+        assertFailure(cli("backup", "connectors", "--data-root"), 2, "aiod-backup: --data-root needs a value (see"
+                + " --help)");
+        assertFailure(cli("backup", "connectors", "--cycle-length", "0"), 2,
+                "aiod-backup: --cycle-length must be a whole number of 1 or more, got '0'");
+        // after "--" a word is an argument, so "--help" is a dataset name, and not a valid one
+        assertFailure(cli("backup", "--", "--help"), 1, "aiod-backup: invalid dataset name '--help': expected"
+                + " [A-Za-z0-9][A-Za-z0-9._-]*, at most 128 characters");
+        assertFalse(Files.exists(backups), "no command that was refused wrote anything");
+        Result backup = cli("backup", "--", "connectors");
+        assertEquals(0, backup.exit(), backup.err());
+    }
+
+    /**
+     * Point in time across a cycle boundary (cycle length 2): levels c0/l0, c0/l1 and c1/l0 are given archive times
+     * an hour apart; {@code --at} restores the last one completed at or before the instant and says which it chose.
+     */
+    @Test
+    void restoreAtTakesTheLastLevelCompletedByThenAcrossACycleBoundary() throws Exception {
+        Path dir = data.resolve("connectors");
+        List<TreeSnapshot> trees = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Trees.write(dir.resolve("state/offsets.json"), "{\"offset\": " + (10 + i) + "}");
+            Trees.write(dir.resolve("level" + i + ".txt"), "written before backup " + i);
+            Result backup = cli("backup", "connectors", "--cycle-length", "2");
+            assertEquals(0, backup.exit(), backup.err());
+            trees.add(TreeSnapshot.of(dir));
+            Trees.tick(tmp);
+        }
+        Instant t = Instant.parse("2026-11-30T00:00:00Z");
+        completedAt("connectors/connectors_0/connectors0.tar.gz", t);
+        completedAt("connectors/connectors_0/connectors1.tar.gz", t.plus(Duration.ofHours(1)));
+        completedAt("connectors/connectors_1/connectors0.tar.gz", t.plus(Duration.ofHours(2)));
+
+        Result inCycle0 = cli("restore", "connectors", "--at", "2026-11-30T01:30:00Z");
+        assertEquals(0, inCycle0.exit(), inCycle0.err());
+        assertTrue(inCycle0.out().startsWith("at 2026-11-30 01:30:00Z: cycle 0 level 1 of connectors, completed"
+                + " 2026-11-30 01:00:00Z\nrestored connectors from cycle 0 level 1: "), inCycle0.out());
+        TreeSnapshot.of(dir).assertSameAs(trees.get(1), "--at 01:30");
+
+        Result boundary = cli("restore", "--at=2026-11-30T03:00:00+01:00", "connectors");
+        assertEquals(0, boundary.exit(), boundary.err());
+        assertTrue(boundary.out().startsWith("at 2026-11-30 02:00:00Z: cycle 1 level 0 of connectors"),
+                boundary.out());
+        TreeSnapshot.of(dir).assertSameAs(trees.get(2), "--at 02:00Z, the next cycle's level 0");
+
+        Result early = cli("restore", "connectors", "--at", "2026-11-29T23:59:59Z");
+        assertFailure(early, 1, "aiod-backup: dataset 'connectors' has no level completed at or before"
+                + " 2026-11-29T23:59:59Z; its earliest, cycle 0 level 0, was completed at 2026-11-30T00:00:00Z");
+        assertFailure(cli("restore", "connectors", "0", "--at", "2026-11-30T01:30:00Z"), 2,
+                "aiod-backup: restore takes <cycle> [<level>] or --at TIME, not both");
+        assertFailure(cli("restore", "connectors", "--at", "2026-11-30 01:30"), 2, "aiod-backup: --at must be an"
+                + " ISO-8601 time with an offset, such as 2026-11-30T02:00:00Z, got '2026-11-30 01:30'");
+        assertFailure(cli("restore", "nope", "--at", "2026-11-30T01:30:00Z"), 1,
+                "aiod-backup: unknown dataset 'nope' (known: [connectors])");
+        TreeSnapshot.of(dir).assertSameAs(trees.get(2), "refused restores change nothing");
+    }
+
+    private void completedAt(String archive, Instant time) throws Exception {
+        Files.setLastModifiedTime(backups.resolve(archive), FileTime.from(time));
     }
 
     /**

@@ -38,6 +38,7 @@ class ErrorCodeTest {
         TODAY.put("NO_SUCH_CYCLE", 404);
         TODAY.put("NO_SUCH_LEVEL", 404);
         TODAY.put("NO_SUCH_PATH", 404);
+        TODAY.put("NO_LEVEL_AT", 404);
         TODAY.put("UNKNOWN_JOB", 404);
         TODAY.put("REQUEST_ID_CONFLICT", 409);
         TODAY.put("LOCK_TIMEOUT", 409);
