@@ -13,7 +13,8 @@ public abstract class BackupException extends RuntimeException {
      */
     public enum Kind {
         DATASET_NOT_FOUND, INVALID_DATASET, NO_SUCH_CYCLE, NO_SUCH_LEVEL, CHAIN_BROKEN, DATASET_NOT_A_DIRECTORY,
-        LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL, UNSUPPORTED_ENVIRONMENT, IO_ERROR
+        LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL, UNSUPPORTED_ENVIRONMENT, IO_ERROR,
+        NO_SUCH_PATH, INVALID_PATH
     }
 
     private final Kind kind;
@@ -132,6 +133,23 @@ public abstract class BackupException extends RuntimeException {
     public static final class IoFailure extends BackupException {
         public IoFailure(String message, Throwable cause) {
             super(Kind.IO_ERROR, message, cause);
+        }
+    }
+
+    /** A path inside a dataset is not in the tree of the level asked for. */
+    public static final class PathNotFound extends BackupException {
+        public PathNotFound(String message) {
+            super(Kind.NO_SUCH_PATH, message);
+        }
+    }
+
+    /**
+     * A path inside a dataset that cannot name what is asked for: malformed ({@code ..}, a bad escape), or of the
+     * wrong type (a directory where a file's content is asked for, a file where a directory's listing is).
+     */
+    public static final class InvalidPath extends BackupException {
+        public InvalidPath(String message) {
+            super(Kind.INVALID_PATH, message);
         }
     }
 }

@@ -29,6 +29,8 @@ public enum ErrorCode {
     MALFORMED_URI(400, ExitStatus.FAILED),
     /** A request whose headers cannot be read (a Content-Length that is not a number). */
     MALFORMED_REQUEST(400, ExitStatus.FAILED),
+    /** A path inside a dataset that is malformed, or names a directory where a file is asked for, or the reverse. */
+    INVALID_PATH(400, ExitStatus.FAILED),
     /** A body sent without a length (chunked). */
     LENGTH_REQUIRED(411, ExitStatus.FAILED),
     /** A body over the service's limit. */
@@ -51,6 +53,8 @@ public enum ErrorCode {
     NO_SUCH_CYCLE(404, ExitStatus.FAILED),
     /** The cycle has no such level. */
     NO_SUCH_LEVEL(404, ExitStatus.FAILED),
+    /** The path is not in the dataset's tree at the level asked for (browse and download). */
+    NO_SUCH_PATH(404, ExitStatus.FAILED),
     /** No job has that id. */
     UNKNOWN_JOB(404, ExitStatus.FAILED),
 
@@ -125,6 +129,8 @@ public enum ErrorCode {
             case DISK_FULL -> DISK_FULL;
             case UNSUPPORTED_ENVIRONMENT -> UNSUPPORTED_ENVIRONMENT;
             case IO_ERROR -> IO_ERROR;
+            case NO_SUCH_PATH -> NO_SUCH_PATH;
+            case INVALID_PATH -> INVALID_PATH;
         };
     }
 

@@ -27,6 +27,7 @@ class ErrorCodeTest {
         TODAY.put("INVALID_STATUS", 400);
         TODAY.put("MALFORMED_URI", 400);
         TODAY.put("MALFORMED_REQUEST", 400);
+        TODAY.put("INVALID_PATH", 400);
         TODAY.put("LENGTH_REQUIRED", 411);
         TODAY.put("BODY_TOO_LARGE", 413);
         TODAY.put("URI_TOO_LONG", 414);
@@ -36,6 +37,7 @@ class ErrorCodeTest {
         TODAY.put("DATASET_NOT_FOUND", 404);
         TODAY.put("NO_SUCH_CYCLE", 404);
         TODAY.put("NO_SUCH_LEVEL", 404);
+        TODAY.put("NO_SUCH_PATH", 404);
         TODAY.put("UNKNOWN_JOB", 404);
         TODAY.put("REQUEST_ID_CONFLICT", 409);
         TODAY.put("LOCK_TIMEOUT", 409);
