@@ -1,6 +1,5 @@
 package org.aiod.backup.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -222,8 +221,6 @@ class BrowseTest {
         try (ArchivedFile file = engine.open(DS, 0, level, path)) {
             byte[] content = file.content().readAllBytes();
             assertEquals(file.size(), content.length, path + ": size");
-            assertArrayEquals(content, new String(content, java.nio.charset.StandardCharsets.UTF_8).getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8), path + ": UTF-8 text");
             return new String(content, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
