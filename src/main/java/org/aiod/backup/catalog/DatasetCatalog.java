@@ -12,11 +12,13 @@ import jakarta.inject.Inject;
 
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.config.EngineProducer;
+import org.aiod.backup.engine.ArchivedFile;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.CycleInfo;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.LevelCheck;
 import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.engine.TreeEntry;
 
 /**
  * The managed datasets and their backups, read from disk through the engine on every call (nothing is cached, so
@@ -139,6 +141,35 @@ public class DatasetCatalog {
      */
     public List<LevelVerification> verify(String dataset, Long cycle) {
         return engine.verify(dataset, cycle).stream().map(DatasetCatalog::verification).toList();
+    }
+
+    /**
+     * The entries of the directory {@code path} (shown names joined by {@code /}; empty: the dataset's top) as it
+     * was at {@code level} of {@code cycle}, read from the archives. Fails with the engine's {@code NO_SUCH_CYCLE},
+     * {@code NO_SUCH_LEVEL}, {@code CHAIN_BROKEN}, {@code NO_SUCH_PATH} or {@code INVALID_PATH} (a file).
+     */
+    public List<PathEntry> tree(String dataset, long cycle, int level, String path) {
+        return engine.list(dataset, cycle, level, path).stream().map(DatasetCatalog::pathEntry).toList();
+    }
+
+    /**
+     * The content of the file {@code path} as it was at {@code level} of {@code cycle}: the archive holding it is
+     * read up to its member before this returns (so a missing path fails here, not while streaming). The caller
+     * closes it.
+     */
+    public FileDownload open(String dataset, long cycle, int level, String path) {
+        ArchivedFile file = engine.open(dataset, cycle, level, path);
+        return new FileDownload(file.name(), file.size(), file.modified(), file.level(), file.content(), file);
+    }
+
+    private static PathEntry pathEntry(TreeEntry entry) {
+        PathEntry.Type type = switch (entry.type()) {
+            case FILE -> PathEntry.Type.FILE;
+            case DIRECTORY -> PathEntry.Type.DIRECTORY;
+            case SYMLINK -> PathEntry.Type.SYMLINK;
+        };
+        return new PathEntry(entry.name(), type, entry.size(), entry.modified(), entry.mode(), entry.level(),
+                entry.link());
     }
 
     private DatasetEntry entry(String name) {

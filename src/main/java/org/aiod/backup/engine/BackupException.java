@@ -98,8 +98,9 @@ public abstract class BackupException extends RuntimeException {
     }
 
     /**
-     * A path of a restore spec cannot be taken: a subset path that is absolute, has {@code ..} or is empty, or a
-     * target directory that is, contains or lies in the dataset directory or the backup root.
+     * A path cannot be taken: a restore's subset path that is absolute, has {@code ..} or is empty, a target directory
+     * that is, contains or lies in the dataset directory or the backup root; a browsed path that is malformed (a bad
+     * escape) or of the wrong type (a directory where a file's content is asked for, a file where a listing is).
      */
     public static final class InvalidPath extends BackupException {
         public InvalidPath(String message) {
@@ -107,7 +108,7 @@ public abstract class BackupException extends RuntimeException {
         }
     }
 
-    /** A path asked to be restored is not in the tree of the level restored. */
+    /** A path asked for (restored, listed or downloaded) is not in the tree of the level. */
     public static final class NoSuchPath extends BackupException {
         public NoSuchPath(String message) {
             super(Kind.NO_SUCH_PATH, message);
@@ -169,4 +170,5 @@ public abstract class BackupException extends RuntimeException {
             super(Kind.IO_ERROR, message, cause);
         }
     }
+
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The engine's entry point: back up a dataset, restore a cycle up to a level, and describe what is on disk. A thin
  * facade: each operation is one focused part of this package ({@link LevelWriter}, {@link RestoreRun},
- * {@link Verifier}, {@link Inventory}, {@link Leftovers}); see "Engine structure" in docs/design.md. Thread-safe;
+ * {@link Verifier}, {@link Inventory}, {@link Leftovers}, {@link Browser}); see "Engine structure" in docs/design.md. Thread-safe;
  * runs on the same dataset are serialised by a lock that also holds across processes.
  */
 public final class Engine {
@@ -17,6 +17,7 @@ public final class Engine {
     private final Verifier verifier;
     private final Inventory inventory;
     private final Leftovers leftovers;
+    private final Browser browser;
 
     public Engine(EngineOptions options) {
         this(options, FileContent.DIRECT);
@@ -30,6 +31,7 @@ public final class Engine {
         this.verifier = new Verifier(options, layout);
         this.inventory = new Inventory(layout);
         this.leftovers = new Leftovers(layout);
+        this.browser = new Browser(layout);
     }
 
     public EngineOptions options() {
@@ -87,5 +89,29 @@ public final class Engine {
      */
     public List<LeftoverRecovery> recoverLeftovers() {
         return leftovers.recover();
+    }
+
+    /**
+     * The entries of a directory as it was at {@code level} of {@code cycle}, in listing order (bytewise by name),
+     * read from the archives without restoring anything and without the lock. {@code path} is the directory inside
+     * the dataset: names as {@link Names#shown} shows them, joined by {@code /}; empty for the dataset's top.
+     *
+     * @throws BackupException.PathNotFound the path is not in the tree at that level
+     * @throws BackupException.InvalidPath  the path is malformed or names a file
+     */
+    public List<TreeEntry> list(String dataset, long cycle, int level, String path) {
+        return browser.list(dataset, cycle, level, path);
+    }
+
+    /**
+     * A file's content as it was at {@code level} of {@code cycle}: the archive holding it is read up to its member
+     * before this returns, and the content streams from there. The caller closes it.
+     *
+     * @throws BackupException.PathNotFound the path is not in the tree at that level
+     * @throws BackupException.InvalidPath  the path is malformed, or names a directory, a symbolic link or a
+     *                                      special file
+     */
+    public ArchivedFile open(String dataset, long cycle, int level, String path) {
+        return browser.open(dataset, cycle, level, path);
     }
 }

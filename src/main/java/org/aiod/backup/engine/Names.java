@@ -119,6 +119,63 @@ public final class Names {
         return out == null ? name : out.toString();
     }
 
+    /**
+     * The name that {@link #shown} shows as {@code shown}: the inverse of {@link #shown}, so that a name read from
+     * the API or the console can be given back. Escapes are {@code \\}, {@code \n}, {@code \t}, {@code \r},
+     * {@code \f}, {@code \b}, {@code \a}, {@code \v} and a backslash with three octal digits (one byte); every
+     * other character stands for its UTF-8 bytes. Bytes given as octal that form valid UTF-8 give the name of those
+     * bytes, so {@code \303\251} and {@code é} are one name.
+     *
+     * @throws IllegalArgumentException for a backslash that starts no escape
+     */
+    static String fromShown(String shown) {
+        if (shown.indexOf('\\') < 0) {
+            return decode(shown.getBytes(StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(shown.length());
+        int i = 0;
+        while (i < shown.length()) {
+            char c = shown.charAt(i);
+            if (c != '\\') {
+                int end = i + Character.charCount(shown.codePointAt(i));
+                bytes.writeBytes(shown.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end;
+                continue;
+            }
+            if (i + 1 >= shown.length()) {
+                throw new IllegalArgumentException("a backslash ends '" + shown + "'");
+            }
+            char e = shown.charAt(i + 1);
+            int simple = switch (e) {
+                case '\\' -> '\\';
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                case 'r' -> '\r';
+                case 'f' -> '\f';
+                case 'b' -> '\b';
+                case 'a' -> 0x07;
+                case 'v' -> 0x0B;
+                default -> -1;
+            };
+            if (simple >= 0) {
+                bytes.write(simple);
+                i += 2;
+            } else if (i + 3 < shown.length() && isOctal(e) && e <= '3' && isOctal(shown.charAt(i + 2))
+                    && isOctal(shown.charAt(i + 3))) {
+                bytes.write(Integer.parseInt(shown.substring(i + 1, i + 4), 8));
+                i += 4;
+            } else {
+                throw new IllegalArgumentException("'\\" + e + "' in '" + shown + "' is no escape (write a backslash"
+                        + " as \\\\, a byte as \\ and three octal digits)");
+            }
+        }
+        return decode(bytes.toByteArray());
+    }
+
+    private static boolean isOctal(char c) {
+        return c >= '0' && c <= '7';
+    }
+
     private static String escape(char c) {
         if (c >= ESCAPE_FIRST && c <= ESCAPE_LAST) {
             return octal(c - ESCAPE_FIRST + 0x80);

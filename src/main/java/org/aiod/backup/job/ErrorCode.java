@@ -19,7 +19,10 @@ public enum ErrorCode {
     INVALID_COMMAND(400, ExitStatus.FAILED),
     /** The dataset name breaks the rule of {@link org.aiod.backup.engine.DatasetName}. */
     INVALID_DATASET(400, ExitStatus.FAILED),
-    /** A restore path or target cannot be taken: not relative, with {@code ..}, or overlapping the dataset. */
+    /**
+     * A path cannot be taken: a restore path not relative or with {@code ..}, a target overlapping the dataset or the
+     * backups, a browsed path that is malformed or names a directory where a file is asked for, or the reverse.
+     */
     INVALID_PATH(400, ExitStatus.FAILED),
     /** An HTTP body of the wrong shape: not an object, a field of the wrong type or unknown, a bad request id. */
     INVALID_BODY(400, ExitStatus.FAILED),
@@ -53,7 +56,7 @@ public enum ErrorCode {
     NO_SUCH_CYCLE(404, ExitStatus.FAILED),
     /** The cycle has no such level. */
     NO_SUCH_LEVEL(404, ExitStatus.FAILED),
-    /** A path asked to be restored is not in the level. */
+    /** A path asked for (restored, listed or downloaded) is not in the level. */
     NO_SUCH_PATH(404, ExitStatus.FAILED),
     /** A point-in-time restore: no restorable level was completed at or before the instant asked for. */
     NO_LEVEL_AT(404, ExitStatus.FAILED),
