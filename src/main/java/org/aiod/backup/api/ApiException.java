@@ -30,12 +30,15 @@ public abstract class ApiException extends RuntimeException {
 
     /**
      * The failure a {@link org.aiod.backup.job.JobState#REJECTED REJECTED} job stands for: not found when its code
-     * names something that does not exist (its status is 404), else invalid input.
+     * names something that does not exist (its status is 404), not allowed when it is 403, else invalid input.
      */
     static ApiException rejected(Job job) {
         JobError error = job.error();
-        return error.errorCode().httpStatus() == 404 ? new NotFound(error.errorCode(), error.message(), job.jobId())
-                : new InvalidInput(error.errorCode(), error.message(), job.jobId());
+        return switch (error.errorCode().httpStatus()) {
+            case 404 -> new NotFound(error.errorCode(), error.message(), job.jobId());
+            case 403 -> new NotAllowed(error.errorCode(), error.message(), job.jobId());
+            default -> new InvalidInput(error.errorCode(), error.message(), job.jobId());
+        };
     }
 
     /** The request names a job, dataset, cycle or level that does not exist. */
@@ -45,6 +48,13 @@ public abstract class ApiException extends RuntimeException {
         }
 
         NotFound(ErrorCode code, String detail, String jobId) {
+            super(code, detail, jobId);
+        }
+    }
+
+    /** The request is well formed but asks for what the caller may not have: a restore target not allowed. */
+    public static final class NotAllowed extends ApiException {
+        NotAllowed(ErrorCode code, String detail, String jobId) {
             super(code, detail, jobId);
         }
     }

@@ -20,6 +20,7 @@ import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
+import org.aiod.backup.job.RestoreOptions;
 import org.aiod.backup.job.Submission;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -83,18 +84,24 @@ public class CommandResource {
     @Path("restores")
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Restore a dataset",
-            description = "Queues a restore that makes <data-root>/<dataset> exactly the tree of the given level "
-                    + "(default: the cycle's last level). Needs role backup-admin.")
+            description = "Queues a restore that makes <data-root>/<dataset>, or the target directory, exactly the"
+                    + " tree of the given level (default: the cycle's last level) or of the last level completed at"
+                    + " or before `at`; with paths only those; with dryRun nothing is changed and the job answers"
+                    + " the plan. Needs role backup-admin.")
     @APIResponse(responseCode = "400", description = "Invalid body, dataset name, cycle or level", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown dataset, no such cycle or no such level",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "The target is not under backup.restore.allowed-targets "
+            + "(TARGET_NOT_ALLOWED), or the role is too low", content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset, no such cycle or no such level, no level at"
+            + " that time", content = @Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
     @CustomDeserialization(StrictCommandReader.class)
     public Response restore(RestoreRequest request) {
         require(request);
         requireRequestId(request.requestId());
-        return answer(JobCommand.restore(request.dataset(), request.cycle(), request.level(), request.requestId(),
-                JobSource.HTTP));
+        return answer(JobCommand.restore(request.dataset(), request.cycle(), request.level(), request.options(),
+                request.requestId(), JobSource.HTTP));
     }
 
     private Response answer(JobCommand command) {
@@ -125,7 +132,11 @@ public class CommandResource {
 
                     @Override
                     public Boolean restore(JobCommand.Restore restore) {
-                        return Objects.equals(job.cycle(), restore.cycle())
+                        if (!RestoreOptions.same(job.options(), restore.options())) {
+                            return false;
+                        }
+                        // a restore by `at` names no cycle: the one its job chose is recorded when it ran
+                        return restore.options().at() != null || Objects.equals(job.cycle(), restore.cycle())
                                 && (restore.level() == null || Objects.equals(job.level(), restore.level()));
                     }
                 });

@@ -47,6 +47,7 @@ final class StatusTable {
             entry(ApiException.NotFound.class, own(404)),
             entry(ApiException.InvalidInput.class, own(400)),
             entry(ApiException.Conflict.class, own(409)),
+            entry(ApiException.NotAllowed.class, own(403)),
             // the job queue
             entry(QueueFullException.class, code(ErrorCode.QUEUE_FULL)),
             // request bodies: not JSON, or JSON of the wrong shape or type

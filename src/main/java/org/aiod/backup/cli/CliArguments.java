@@ -19,12 +19,32 @@ import java.util.Map;
  * @param level     the level ({@code restore}, optional: the cycle's last)
  * @param at        {@code restore --at}: the instant whose level is restored, instead of a cycle and level
  * @param overrides the settings given as options, which override the configuration
+ * @param restore   {@code restore}'s {@code --to}, {@code --path}, {@code --overwrite} and {@code --dry-run}
  */
-record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides) {
+record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides,
+        RestoreFlags restore) {
 
     /** A command without {@code --at} or overriding options. */
     CliArguments(Verb verb, String dataset, Long cycle, Integer level) {
         this(verb, dataset, cycle, level, null, Overrides.NONE);
+    }
+
+    /** A command without restore options. */
+    CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides) {
+        this(verb, dataset, cycle, level, at, overrides, RestoreFlags.NONE);
+    }
+
+    /**
+     * {@code restore}'s options beside {@code --at}: {@code --to DIR} (as given; {@code null} in place), every
+     * {@code --path P} in order, {@code --overwrite} and {@code --dry-run}.
+     */
+    record RestoreFlags(String target, List<String> paths, boolean overwrite, boolean dryRun) {
+
+        static final RestoreFlags NONE = new RestoreFlags(null, List.of(), false, false);
+
+        RestoreFlags {
+            paths = List.copyOf(paths);
+        }
     }
 
     enum Verb {
@@ -66,6 +86,14 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
               restore <dataset> --at TIME           the same with the last level completed at or before TIME
                                                     (ISO-8601 with an offset: 2026-11-30T02:00:00Z), across
                                                     cycles; says which cycle and level it chose
+                restore options, with a cycle or --at:
+                --to DIR                            restore into DIR instead of the dataset (like restore.sh's
+                                                    destination); a DIR that exists must be empty, unless
+                --overwrite                         DIR may be replaced although it is not empty
+                --path P                            only the file or directory P of the dataset (relative);
+                                                    repeat it for more; everything else is left as it is
+                --dry-run                           change nothing: print how many files would be created,
+                                                    replaced and deleted, their bytes, and the first of each
               backup <dataset>                      write the next level of the dataset
               list [<dataset>]                      cycles and levels with sizes, times and checksum state
               verify <dataset> [<cycle>]            read every archive to its end against SHA256SUMS
@@ -103,6 +131,13 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
     }
 
     private static final List<String> HELP_WORDS = List.of("--help", "-h");
+    /** Options that take a value. */
+    private static final List<String> VALUE_OPTIONS = List.of("--data-root", "--backup-root", "--cycle-length", "--at",
+            "--to", "--path");
+    /** Options that are a flag, without a value. */
+    private static final List<String> FLAGS = List.of("--dry-run", "--overwrite");
+    /** Options of {@code restore} only. */
+    private static final List<String> RESTORE_OPTIONS = List.of("--at", "--to", "--path", "--dry-run", "--overwrite");
     private static final String END_OF_OPTIONS = "--";
 
     static CliArguments parse(List<String> args) throws UsageException {
@@ -114,6 +149,7 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
         }
         List<String> words = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
+        List<String> paths = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String word = args.get(i);
             if (i > endOfOptions && endOfOptions >= 0) {
@@ -123,7 +159,16 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
             } else if (isOption(word)) {
                 int equals = word.indexOf('=');
                 String name = equals < 0 ? word : word.substring(0, equals);
-                if (!List.of("--data-root", "--backup-root", "--cycle-length", "--at").contains(name)) {
+                if (FLAGS.contains(name)) {
+                    if (equals >= 0) {
+                        throw new UsageException(name + " takes no value (see --help)");
+                    }
+                    if (options.put(name, "") != null) {
+                        throw new UsageException(name + " is given more than once");
+                    }
+                    continue;
+                }
+                if (!VALUE_OPTIONS.contains(name)) {
                     throw new UsageException("unknown option '" + name + "' (see --help)");
                 }
                 String value;
@@ -134,7 +179,10 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
                 } else {
                     throw new UsageException(name + " needs a value (see --help)");
                 }
-                if (options.put(name, value) != null) {
+                if (name.equals("--path")) {
+                    paths.add(value);
+                    options.put(name, value);
+                } else if (options.put(name, value) != null) {
                     throw new UsageException(name + " is given more than once");
                 }
             } else {
@@ -148,9 +196,21 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
                 cycleLength(options.get("--cycle-length")));
         String command = words.get(0);
         List<String> rest = words.subList(1, words.size());
-        if (options.containsKey("--at") && !command.equals("restore")) {
-            throw new UsageException("--at is an option of restore only");
+        for (String option : RESTORE_OPTIONS) {
+            if (options.containsKey(option) && !command.equals("restore")) {
+                // to another command a restore option is as unknown as any other (backup --dry-run does not exist);
+                // --at has said so in these words since it came
+                throw new UsageException(option.equals("--at") ? "--at is an option of restore only"
+                        : "unknown option '" + option + "' (see --help)");
+            }
         }
+        if (options.containsKey("--overwrite") && !options.containsKey("--to")) {
+            throw new UsageException("--overwrite applies to --to DIR only: a restore in place always replaces the"
+                    + " dataset's tree");
+        }
+        String to = options.containsKey("--to") ? directory(options, "--to") : null;
+        RestoreFlags flags = new RestoreFlags(to, paths, options.containsKey("--overwrite"),
+                options.containsKey("--dry-run"));
         return switch (command) {
             case "backup" -> {
                 arity(command, rest, 1, 1);
@@ -163,11 +223,12 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
                         throw new UsageException(rest.isEmpty() ? "restore --at takes the dataset (see --help)"
                                 : "restore takes <cycle> [<level>] or --at TIME, not both");
                     }
-                    yield new CliArguments(Verb.RESTORE, rest.get(0), null, null, at, overrides);
+                    yield new CliArguments(Verb.RESTORE, rest.get(0), null, null, at, overrides, flags);
                 }
                 arity(command, rest, 2, 3);
                 yield new CliArguments(Verb.RESTORE, rest.get(0), number(rest.get(1), "cycle"),
-                        rest.size() > 2 ? Math.toIntExact(number(rest.get(2), "level")) : null, null, overrides);
+                        rest.size() > 2 ? Math.toIntExact(number(rest.get(2), "level")) : null, null, overrides,
+                        flags);
             }
             case "list" -> {
                 arity(command, rest, 0, 1);

@@ -3,6 +3,7 @@ package org.aiod.backup.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +28,9 @@ import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobRunner;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
+import org.aiod.backup.job.JobPlan;
 import org.aiod.backup.job.MissedFiles;
+import org.aiod.backup.job.RestoreOptions;
 
 /**
  * Runs one command and returns the process's exit status. Reads the service's configuration (application.properties,
@@ -74,9 +77,10 @@ public final class CommandLineTool {
             return switch (command.verb()) {
                 case BACKUP -> report(JobRunner.standalone(config).runNow(JobCommand.backup(command.dataset(), null,
                         JobSource.CLI)));
-                case RESTORE -> command.at() != null ? restoreAt(config, command.dataset(), command.at())
+                case RESTORE -> command.at() != null
+                        ? restoreAt(config, command.dataset(), command.at(), options(command.restore()))
                         : report(JobRunner.standalone(config).runNow(JobCommand.restore(command.dataset(),
-                                command.cycle(), command.level(), null, JobSource.CLI)));
+                                command.cycle(), command.level(), options(command.restore()), null, JobSource.CLI)));
                 case LIST -> list(DatasetCatalog.standalone(config), command.dataset());
                 case VERIFY -> verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle());
                 case HELP -> OK;
@@ -125,10 +129,28 @@ public final class CommandLineTool {
         return config.getConfigMapping(BackupConfig.class);
     }
 
+    /**
+     * The restore options of the command line's flags; {@code --to} made absolute against the working directory,
+     * as the operator means it. The command line is not bound to {@code backup.restore.allowed-targets}.
+     */
+    private static RestoreOptions options(CliArguments.RestoreFlags flags) {
+        String target = flags.target() == null ? null : Path.of(flags.target()).toAbsolutePath().toString();
+        return new RestoreOptions(target, flags.overwrite() ? Boolean.TRUE : null,
+                flags.paths().isEmpty() ? null : flags.paths(), null, flags.dryRun() ? Boolean.TRUE : null);
+    }
+
     private int report(Job job) {
+        if (job.status() == JobState.SUCCEEDED && job.plan() != null) {
+            printPlan(job);
+            return OK;
+        }
         if (job.status() == JobState.SUCCEEDED || job.status() == JobState.PARTIAL) {
             Duration took = Duration.between(job.startedAt(), job.finishedAt());
-            if (job.archive() != null) {
+            if (job.archive() == null && job.options() != null && job.options().target() != null) {
+                out.printf(Locale.ROOT, "restored %s from cycle %d level %d into %s: %d files, %s in %s%n",
+                        job.dataset(), job.cycle(), job.level(), job.options().target(), job.files(),
+                        bytes(job.bytes()), seconds(took));
+            } else if (job.archive() != null) {
                 out.printf(Locale.ROOT, "backed up %s: cycle %d level %d, %d files, %s in %s%n  %s%n", job.dataset(),
                         job.cycle(), job.level(), job.files(), bytes(job.bytes()), seconds(took), job.archive());
             } else {
@@ -153,11 +175,39 @@ public final class CommandLineTool {
         return job.error().errorCode().exitStatus();
     }
 
+    /** Shown paths of each kind of change; the plan holds more (its default limit), the counts cover all. */
+    private static final int PLAN_PATHS_SHOWN = 20;
+
+    /** A dry run's plan: what the restore would change, nothing changed. */
+    private void printPlan(Job job) {
+        JobPlan plan = job.plan();
+        String where = job.options().target() != null ? job.options().target() : "the dataset";
+        out.printf(Locale.ROOT, "dry run: restoring %s from cycle %d level %d into %s would%n", job.dataset(),
+                job.cycle(), job.level(), where);
+        printChange("create", plan.create());
+        printChange("replace", plan.replace());
+        printChange("delete", plan.delete());
+        out.printf(Locale.ROOT, "  leave %d unchanged; create %d and delete %d directories%n", plan.unchanged(),
+                plan.directoriesToCreate(), plan.directoriesToDelete());
+        job.warnings().forEach(w -> out.println("  warning: " + w));
+        out.println("nothing was changed");
+    }
+
+    private void printChange(String what, JobPlan.Change change) {
+        out.printf(Locale.ROOT, "  %-7s %d file%s, %s%n", what, change.count(), change.count() == 1 ? "" : "s",
+                bytes(change.bytes()));
+        List<String> shown = change.paths().subList(0, Math.min(PLAN_PATHS_SHOWN, change.paths().size()));
+        shown.forEach(p -> out.println("    " + p));
+        if (change.count() > shown.size()) {
+            out.println("    ... and " + (change.count() - shown.size()) + " more");
+        }
+    }
+
     /**
      * {@code restore <dataset> --at TIME}: the catalog chooses the cycle and level, which are printed, and the restore
      * of that level runs as any other.
      */
-    private int restoreAt(BackupConfig config, String dataset, java.time.Instant at) {
+    private int restoreAt(BackupConfig config, String dataset, java.time.Instant at, RestoreOptions options) {
         JobRunner runner = JobRunner.standalone(config);
         DatasetCatalog catalog = DatasetCatalog.standalone(config);
         if (!catalog.manages(dataset)) {
@@ -168,7 +218,7 @@ public final class CommandLineTool {
         CycleLevel chosen = catalog.levelAt(dataset, at);
         out.printf(Locale.ROOT, "at %s: cycle %d level %d of %s, completed %s%n", TIME.format(at), chosen.cycle(),
                 chosen.level().level(), dataset, TIME.format(chosen.completed()));
-        return report(runner.runNow(JobCommand.restore(dataset, chosen.cycle(), chosen.level().level(), null,
+        return report(runner.runNow(JobCommand.restore(dataset, chosen.cycle(), chosen.level().level(), options, null,
                 JobSource.CLI)));
     }
 

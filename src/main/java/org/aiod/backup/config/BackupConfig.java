@@ -79,6 +79,22 @@ public interface BackupConfig {
     /** The periodic backups. */
     Schedule schedule();
 
+    /** Restores into a directory other than the dataset's. */
+    Restore restore();
+
+    /**
+     * The directories a restore's {@code target} may lie in (be one of, or under) when the command comes over HTTP
+     * or AMQP: {@code backup.restore.allowed-targets}, or by default the directory {@code restore} beside the data
+     * root ({@code /opt/restore} for {@code /opt/data}). The command line may restore anywhere.
+     */
+    default List<Path> allowedRestoreTargets() {
+        return restore().allowedTargets().orElseGet(() -> {
+            Path dataRoot = dataRoot().toAbsolutePath().normalize();
+            Path beside = dataRoot.getParent() != null ? dataRoot.getParent() : dataRoot;
+            return List.of(beside.resolve("restore"));
+        });
+    }
+
     /** The job journal. */
     Journal journal();
 
@@ -86,6 +102,15 @@ public interface BackupConfig {
         /** Quarkus cron expression (seconds first) for backing up every dataset; {@code off} disables it. */
         @WithDefault("0 0 2 * * ?")
         String cron();
+    }
+
+    interface Restore {
+        /**
+         * Comma-separated directories a restore's {@code target} must lie in when the command comes over HTTP or
+         * AMQP (a caller with the admin role must not write anywhere on the host); symlinks on the way are resolved
+         * before comparing. Absent: {@code restore} beside the data root. The command line is not limited.
+         */
+        Optional<List<Path>> allowedTargets();
     }
 
     interface Journal {

@@ -7,7 +7,9 @@ import org.aiod.backup.engine.DatasetName;
 
 /**
  * The one validation of a command's own fields, before anything is looked up on disk: the dataset is given and
- * follows the {@link DatasetName dataset-name rule}, a restore has a cycle, cycle and level are not negative, a
+ * follows the {@link DatasetName dataset-name rule}, a restore has a cycle or a point in time ({@code at}, then no
+ * cycle or level), cycle and level are not negative, {@code overwrite} comes with a target, the target is absolute and
+ * the paths relative, without {@code ..}, bounded in number and length ({@code INVALID_PATH} for a path's form), a
  * request id is short and plain. {@link JobRunner#validate} applies it to every command, whatever its source (AMQP,
  * HTTP, the schedule, the command line), before it checks that the dataset, directory, cycle and level exist.
  *
@@ -23,6 +25,14 @@ public final class CommandRules {
 
     public static final String DATASET_REQUIRED = "dataset is required";
     public static final String CYCLE_REQUIRED = "cycle is required for a restore";
+    public static final String AT_OR_CYCLE = "at is instead of cycle and level: give either at or a cycle"
+            + " (and level), not both";
+
+    /** The most paths one restore lists: a subset is a few files or directories, the whole tree is no paths. */
+    public static final int MAX_PATHS = 1000;
+    /** The longest target or path, in characters (Linux's PATH_MAX). */
+    public static final int MAX_PATH_LENGTH = 4096;
+    private static final int MAX_AT_LENGTH = 64;
 
     private CommandRules() {
     }
@@ -45,14 +55,20 @@ public final class CommandRules {
 
             @Override
             public Optional<JobError> restore(JobCommand.Restore restore) {
-                if (restore.cycle() == null) {
-                    return invalid(ErrorCode.INVALID_COMMAND, CYCLE_REQUIRED);
-                }
-                String problem = negativeProblem("cycle", restore.cycle());
+                RestoreOptions options = restore.options();
+                String problem = options.at() != null ? whenProblem(restore) : restore.cycle() == null
+                        ? CYCLE_REQUIRED : negativeProblem("cycle", restore.cycle());
                 if (problem == null && restore.level() != null) {
                     problem = negativeProblem("level", restore.level());
                 }
-                return problem == null ? Optional.empty() : invalid(ErrorCode.INVALID_COMMAND, problem);
+                if (problem == null) {
+                    problem = optionsProblem(options);
+                }
+                if (problem != null) {
+                    return invalid(ErrorCode.INVALID_COMMAND, problem);
+                }
+                String badPath = pathProblem(options);
+                return badPath == null ? Optional.empty() : invalid(ErrorCode.INVALID_PATH, badPath);
             }
         });
         if (invalid.isPresent()) {
@@ -60,6 +76,106 @@ public final class CommandRules {
         }
         String badRequestId = requestIdProblem(command.requestId());
         return badRequestId == null ? Optional.empty() : invalid(ErrorCode.INVALID_COMMAND, badRequestId);
+    }
+
+    /**
+     * Why a restore's point in time is not acceptable: given with a cycle or level, or not an ISO-8601 instant with
+     * an offset; {@code null} when it is.
+     */
+    public static String whenProblem(JobCommand.Restore restore) {
+        String at = restore.options().at();
+        if (restore.cycle() != null || restore.level() != null) {
+            return AT_OR_CYCLE;
+        }
+        return atProblem(at);
+    }
+
+    /** Why {@code at} is not an instant this service takes, or {@code null} when it is (or absent). */
+    public static String atProblem(String at) {
+        if (at == null) {
+            return null;
+        }
+        if (at.length() > MAX_AT_LENGTH || parseAt(at) == null) {
+            return "at must be an ISO-8601 time with an offset, such as 2026-11-30T02:00:00Z, was "
+                    + quoted(at, MAX_AT_LENGTH);
+        }
+        return null;
+    }
+
+    /** The instant {@code at} names, or {@code null} when it does not parse. */
+    public static java.time.Instant parseAt(String at) {
+        try {
+            return java.time.OffsetDateTime.parse(at).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** What is wrong with the options' combination and sizes (not the paths' form), or {@code null}. */
+    private static String optionsProblem(RestoreOptions options) {
+        if (options.overwriteAsked() && options.target() == null) {
+            return "overwrite applies to a target only: a restore in place always replaces the dataset's tree";
+        }
+        if (options.pathsAsked().size() > MAX_PATHS) {
+            return "paths may list at most " + MAX_PATHS + " entries, was " + options.pathsAsked().size();
+        }
+        return null;
+    }
+
+    /**
+     * What is wrong with the target's or a path's form, or {@code null}: the target absolute, each path relative,
+     * neither with {@code ..}, an empty name or a NUL, each at most {@link #MAX_PATH_LENGTH} characters. The engine
+     * checks the same again ({@code INVALID_PATH}); here a command is refused before it is queued.
+     */
+    private static String pathProblem(RestoreOptions options) {
+        String target = options.target();
+        if (target != null) {
+            String problem = pathFormProblem("target", target);
+            if (problem == null && !target.startsWith("/")) {
+                problem = "target must be an absolute path, was " + quoted(target, MAX_PATH_LENGTH);
+            }
+            if (problem != null) {
+                return problem;
+            }
+        }
+        for (String path : options.pathsAsked()) {
+            if (path == null) {
+                return "paths must hold strings, not null";
+            }
+            String problem = pathFormProblem("path", path);
+            if (problem == null && path.startsWith("/")) {
+                problem = "path " + quoted(path, MAX_PATH_LENGTH) + " must be relative to the dataset";
+            }
+            if (problem == null && java.util.Arrays.stream(path.split("/")).allMatch(p -> p.isEmpty() || p.equals("."))) {
+                problem = "path " + quoted(path, MAX_PATH_LENGTH) + " names no file in the dataset (leave paths out"
+                        + " to restore the whole tree)";
+            }
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String pathFormProblem(String what, String path) {
+        if (path.isEmpty()) {
+            return what + " must not be empty";
+        }
+        if (path.length() > MAX_PATH_LENGTH) {
+            return what + " is " + path.length() + " characters long, at most " + MAX_PATH_LENGTH;
+        }
+        if (path.indexOf('\0') >= 0) {
+            return what + " " + quoted(path, MAX_PATH_LENGTH) + " contains a NUL character";
+        }
+        if (java.util.Arrays.asList(path.split("/")).contains("..")) {
+            return what + " " + quoted(path, MAX_PATH_LENGTH) + " contains '..'";
+        }
+        return null;
+    }
+
+    private static String quoted(String s, int max) {
+        String shown = s.length() > max ? s.substring(0, max) + "..." : s;
+        return "\"" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
     }
 
     /** Why {@code requestId} is not acceptable, or {@code null} when it is (or absent). */

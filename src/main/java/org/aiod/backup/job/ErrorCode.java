@@ -46,6 +46,8 @@ public enum ErrorCode {
     UNAUTHENTICATED(401, ExitStatus.FAILED),
     /** The caller's roles do not allow the request. */
     FORBIDDEN(403, ExitStatus.FAILED),
+    /** A restore's target, named over HTTP or AMQP, is not under one of {@code backup.restore.allowed-targets}. */
+    TARGET_NOT_ALLOWED(403, ExitStatus.FAILED),
 
     // something named does not exist
     /** The dataset is not one this service manages. */

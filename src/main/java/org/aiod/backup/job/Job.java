@@ -9,11 +9,30 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * One command and what became of it; immutable, each state change makes a new value through the transition table.
  * Serialised as is into the journal and, field for field, as the completion event.
+ *
+ * <p>{@code options} and {@code plan} are written only when set: a restore without options, and every job of
+ * before they existed, is written as it always was, and a journal file without them reads as a job without them.
+ *
+ * @param cycle   for a restore the cycle asked for; for a restore by {@code at}, {@code null} until it ran, then the
+ *                cycle it chose (as for a backup, the cycle written)
+ * @param level   likewise the level
+ * @param options a restore's options as asked ({@link RestoreOptions#canonical()}), {@code null} when none
+ * @param plan    a dry-run restore's plan once it ran, else {@code null}
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Job(String jobId, String requestId, String messageId, JobType type, String dataset, Long cycle, Integer level,
         JobSource source, JobState status, Instant queuedAt, Instant startedAt, Instant finishedAt, Long files,
-        Long bytes, String archive, JobError error, List<String> warnings, MissedFiles missed) {
+        Long bytes, String archive, JobError error, List<String> warnings, MissedFiles missed,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RestoreOptions options,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JobPlan plan) {
+
+    /** A job without restore options or plan. */
+    public Job(String jobId, String requestId, String messageId, JobType type, String dataset, Long cycle,
+            Integer level, JobSource source, JobState status, Instant queuedAt, Instant startedAt, Instant finishedAt,
+            Long files, Long bytes, String archive, JobError error, List<String> warnings, MissedFiles missed) {
+        this(jobId, requestId, messageId, type, dataset, cycle, level, source, status, queuedAt, startedAt,
+                finishedAt, files, bytes, archive, error, warnings, missed, null, null);
+    }
 
     static Job queued(JobCommand command, Instant now) {
         return create(command, JobState.QUEUED, now, null);
@@ -29,33 +48,46 @@ public record Job(String jobId, String requestId, String messageId, JobType type
         Asked asked = command.match(new JobCommand.Cases<>() {
             @Override
             public Asked backup(JobCommand.Backup backup) {
-                return new Asked(null, null);
+                return new Asked(null, null, null);
             }
 
             @Override
             public Asked restore(JobCommand.Restore restore) {
-                return new Asked(restore.cycle(), restore.level());
+                return new Asked(restore.cycle(), restore.level(), restore.options().canonical());
             }
         });
         return new Job(UUID.randomUUID().toString(), command.requestId(), command.messageId(), command.type(), command.dataset(),
                 asked.cycle(), asked.level(), command.source(), state, now, null, null, null, null, null,
-                error, List.of(), null);
+                error, List.of(), null, asked.options(), null);
     }
 
-    /** The cycle and level a command names, before the job ran. */
-    private record Asked(Long cycle, Integer level) {
+    /** The cycle, level and restore options a command names, before the job ran. */
+    private record Asked(Long cycle, Integer level, RestoreOptions options) {
+    }
+
+    /** The restore's options, {@link RestoreOptions#NONE} when it has none (or is a backup). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public RestoreOptions restoreOptions() {
+        return options == null ? RestoreOptions.NONE : options;
     }
 
     Job started(Instant now) {
         JobTransitions.check(status, JobState.RUNNING);
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.RUNNING, queuedAt, now, null,
-                files, bytes, archive, error, warnings, missed);
+                files, bytes, archive, error, warnings, missed, options, plan);
     }
 
     Job succeeded(Instant now, long cycle, int level, long files, long bytes, String archive, List<String> warnings) {
         JobTransitions.check(status, JobState.SUCCEEDED);
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.SUCCEEDED, queuedAt,
-                startedAt, now, files, bytes, archive, null, List.copyOf(warnings), null);
+                startedAt, now, files, bytes, archive, null, List.copyOf(warnings), null, options, null);
+    }
+
+    /** A dry-run restore answered {@code plan} for that cycle and level; nothing was changed. */
+    Job planned(Instant now, long cycle, int level, List<String> warnings, JobPlan plan) {
+        JobTransitions.check(status, JobState.SUCCEEDED);
+        return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.SUCCEEDED, queuedAt,
+                startedAt, now, 0L, 0L, null, null, List.copyOf(warnings), null, options, plan);
     }
 
     /** The level was committed, but without the files in {@code missed}. */
@@ -63,17 +95,17 @@ public record Job(String jobId, String requestId, String messageId, JobType type
             MissedFiles missed) {
         JobTransitions.check(status, JobState.PARTIAL);
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.PARTIAL, queuedAt,
-                startedAt, now, files, bytes, archive, null, List.copyOf(warnings), missed);
+                startedAt, now, files, bytes, archive, null, List.copyOf(warnings), missed, options, null);
     }
 
     Job failed(Instant now, JobError error) {
         JobTransitions.check(status, JobState.FAILED);
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, JobState.FAILED, queuedAt, startedAt,
-                now, files, bytes, archive, error, warnings, missed);
+                now, files, bytes, archive, error, warnings, missed, options, plan);
     }
 
     private Job withFinishedAt(Instant now) {
         return new Job(jobId, requestId, messageId, type, dataset, cycle, level, source, status, queuedAt, startedAt, now,
-                files, bytes, archive, error, warnings, missed);
+                files, bytes, archive, error, warnings, missed, options, plan);
     }
 }

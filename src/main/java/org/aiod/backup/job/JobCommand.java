@@ -2,7 +2,7 @@ package org.aiod.backup.job;
 
 /**
  * A command as the adapters translate it: {@link Backup BACKUP(dataset)} or
- * {@link Restore RESTORE(dataset, cycle, level?)}. Its fields are what was sent, valid or not, so that a command
+ * {@link Restore RESTORE(dataset, cycle?, level?, options)}. Its fields are what was sent, valid or not, so that a command
  * refused by {@link CommandRules} can still be journaled as a {@code REJECTED} job echoing them.
  *
  * <p>A place that does something per kind of command goes through {@link #match}: adding a kind adds a method to
@@ -65,11 +65,22 @@ public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore
     /**
      * Make the dataset exactly its tree at a level of a cycle.
      *
-     * @param cycle required (a command without it is journaled as rejected)
-     * @param level {@code null}: the cycle's last level
+     * @param cycle   required unless {@code options.at} is given (a command without either is journaled as rejected)
+     * @param level   {@code null}: the cycle's last level
+     * @param options target, subset, point in time, dry run; {@link RestoreOptions#NONE} when none is given
      */
-    record Restore(String dataset, Long cycle, Integer level, String requestId, String messageId, JobSource source)
-            implements JobCommand {
+    record Restore(String dataset, Long cycle, Integer level, RestoreOptions options, String requestId,
+            String messageId, JobSource source) implements JobCommand {
+
+        public Restore {
+            options = options == null ? RestoreOptions.NONE : options;
+        }
+
+        /** A restore without options: in place, of the whole tree, by cycle and level. */
+        public Restore(String dataset, Long cycle, Integer level, String requestId, String messageId,
+                JobSource source) {
+            this(dataset, cycle, level, RestoreOptions.NONE, requestId, messageId, source);
+        }
 
         @Override
         public JobType type() {
@@ -78,7 +89,7 @@ public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore
 
         @Override
         public Restore withMessageId(String id) {
-            return new Restore(dataset, cycle, level, requestId, id, source);
+            return new Restore(dataset, cycle, level, options, requestId, id, source);
         }
 
         @Override
@@ -93,5 +104,10 @@ public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore
 
     static Restore restore(String dataset, Long cycle, Integer level, String requestId, JobSource source) {
         return new Restore(dataset, cycle, level, requestId, null, source);
+    }
+
+    static Restore restore(String dataset, Long cycle, Integer level, RestoreOptions options, String requestId,
+            JobSource source) {
+        return new Restore(dataset, cycle, level, options, requestId, null, source);
     }
 }

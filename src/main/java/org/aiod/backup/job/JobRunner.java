@@ -1,5 +1,6 @@
 package org.aiod.backup.job;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.CycleLevel;
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
@@ -111,6 +113,20 @@ public class JobRunner implements LeftoverCleanup {
 
             @Override
             public Optional<JobError> restore(JobCommand.Restore restore) {
+                RestoreOptions options = restore.options();
+                Optional<JobError> notAllowed = targetNotAllowed(restore.source(), options);
+                if (notAllowed.isPresent()) {
+                    return notAllowed;
+                }
+                if (options.at() != null) {
+                    // resolved again when the job runs: a level completed meanwhile may be the one to take then
+                    try {
+                        catalog.levelAt(dataset, CommandRules.parseAt(options.at()));
+                    } catch (BackupException e) {
+                        return reject(ErrorCode.of(e), e.getMessage());
+                    }
+                    return Optional.empty();
+                }
                 Optional<CycleEntry> cycle = catalog.cycles(dataset).stream()
                         .filter(c -> c.cycle() == restore.cycle() && c.lastLevel() >= 0).findFirst();
                 // levels after a gap exist: the engine refuses them with CHAIN_BROKEN, which says more than
@@ -162,10 +178,49 @@ public class JobRunner implements LeftoverCleanup {
     }
 
     private Job restore(Job job, ProgressListener progress) {
-        RestoreSummary s = engine.restore(
-                new RestoreSpec(job.dataset(), job.cycle(), job.level()), progress);
+        RestoreOptions options = job.restoreOptions();
+        // checked again at the start of the run: a symlink on the way may have changed since the command was taken
+        Optional<JobError> notAllowed = targetNotAllowed(job.source(), options);
+        if (notAllowed.isPresent()) {
+            return job.failed(Instant.now(), notAllowed.get());
+        }
+        long cycle;
+        Integer level;
+        if (options.at() != null) {
+            CycleLevel chosen = catalog.levelAt(job.dataset(), CommandRules.parseAt(options.at()));
+            cycle = chosen.cycle();
+            level = chosen.level().level();
+        } else {
+            cycle = job.cycle();
+            level = job.level();
+        }
+        RestoreSpec spec = new RestoreSpec(job.dataset(), cycle, level)
+                .withTarget(options.target() == null ? null : Path.of(options.target()))
+                .withOverwrite(options.overwriteAsked())
+                .withPaths(options.pathsAsked())
+                .withDryRun(options.dryRunAsked());
+        RestoreSummary s = engine.restore(spec, progress);
         lockWaited(job, s.lockWait(), true);
+        if (s.plan() != null) {
+            return job.planned(Instant.now(), s.cycle(), s.level(), s.warnings(), JobPlan.of(s.plan()));
+        }
         return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
+    }
+
+    /**
+     * A target named over HTTP or AMQP must lie in one of {@code backup.restore.allowed-targets}: a caller with the
+     * admin role must not be able to write anywhere on the host. The operator's command line may name any.
+     */
+    private Optional<JobError> targetNotAllowed(JobSource source, RestoreOptions options) {
+        if (options.target() == null || source == JobSource.CLI) {
+            return Optional.empty();
+        }
+        List<Path> allowed = config.allowedRestoreTargets();
+        if (RestoreTargets.isAllowed(Path.of(options.target()), allowed)) {
+            return Optional.empty();
+        }
+        return reject(ErrorCode.TARGET_NOT_ALLOWED, "target " + options.target() + " is not under a directory of"
+                + " backup.restore.allowed-targets " + allowed);
     }
 
     private void lockWaited(Job job, java.time.Duration wait, boolean acquired) {

@@ -16,6 +16,7 @@ import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobError;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobType;
+import org.aiod.backup.job.RestoreOptions;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -34,11 +35,15 @@ import io.vertx.core.json.JsonObject;
  * not UTF-8, an AMQP map or list.
  *
  * <p>Fields: {@code dataset} (string, required), {@code requestId} (string, optional), and for a restore
- * {@code cycle} (JSON integer &gt;= 0, required) and {@code level} (JSON integer &gt;= 0, optional). A {@code null}
+ * {@code cycle} (JSON integer &gt;= 0, required unless {@code at} is given) and {@code level} (JSON integer &gt;= 0,
+ * optional), {@code target} (string), {@code overwrite} (boolean), {@code paths} (array of strings), {@code at}
+ * (string, an ISO-8601 instant with an offset, instead of {@code cycle} and {@code level}) and {@code dryRun}
+ * (boolean), all optional. A {@code null}
  * optional field counts as absent. Numbers must be written as integers: {@code 2.5}, {@code 2.0}, {@code 2e0} and
- * {@code "2"} are refused. A field this service does not know is refused, never ignored: a sender who asked for
- * something this version does not do (a restore's {@code target}, a backup's {@code cycle}) must not get something
- * else done silently. {@code requestId} is 1 to 128 characters of {@code [A-Za-z0-9._:-]}. Anything after the
+ * {@code "2"} are refused; booleans as JSON booleans ({@code "true"} and {@code 1} are refused). A field this service
+ * does not know is refused, never ignored: a sender who asked for something this version does not do (a backup's
+ * {@code cycle}) must not get something else done silently. The form of the target and the paths is
+ * {@link CommandRules}'s, for every source. {@code requestId} is 1 to 128 characters of {@code [A-Za-z0-9._:-]}. Anything after the
  * object (a second value, garbage) is refused. Every problem of a body is reported at once, separated by
  * {@code "; "}; a refused request id is not kept in the rejected command.
  */
@@ -88,10 +93,22 @@ final class CommandParser {
         JobCommand command = switch (type) {
             case BACKUP -> new JobCommand.Backup(dataset, requestId, messageId, JobSource.AMQP);
             case RESTORE -> {
-                Long cycle = integer(object, "cycle", CommandRules.CYCLE_REQUIRED, Long.MAX_VALUE, problems);
+                String at = string(object, "at", null, problems);
+                boolean byTime = at != null;
+                // with `at`, no cycle is needed; with both, the rule of CommandRules says so below
+                Long cycle = integer(object, "cycle", byTime ? null : CommandRules.CYCLE_REQUIRED, Long.MAX_VALUE,
+                        problems);
                 Long level = integer(object, "level", null, Integer.MAX_VALUE, problems);
-                yield new JobCommand.Restore(dataset, cycle, level == null ? null : level.intValue(), requestId,
-                        messageId, JobSource.AMQP);
+                if (byTime && (object.getValue("cycle") != null || object.getValue("level") != null)) {
+                    problems.add(CommandRules.AT_OR_CYCLE);
+                } else if (CommandRules.atProblem(at) != null) {
+                    problems.add(CommandRules.atProblem(at));
+                }
+                RestoreOptions options = new RestoreOptions(string(object, "target", null, problems),
+                        bool(object, "overwrite", problems), strings(object, "paths", problems), at,
+                        bool(object, "dryRun", problems));
+                yield new JobCommand.Restore(dataset, cycle, level == null ? null : level.intValue(), options,
+                        requestId, messageId, JobSource.AMQP);
             }
         };
         return new Parsed(command, problems.isEmpty() ? null : new JobError(INVALID_COMMAND, String.join("; ", problems)));
@@ -101,7 +118,8 @@ final class CommandParser {
     private static List<String> fields(JobType type) {
         return switch (type) {
             case BACKUP -> List.of("dataset", "requestId");
-            case RESTORE -> List.of("dataset", "cycle", "level", "requestId");
+            case RESTORE -> List.of("dataset", "cycle", "level", "target", "overwrite", "paths", "at", "dryRun",
+                    "requestId");
         };
     }
 
@@ -170,6 +188,38 @@ final class CommandParser {
         }
         problems.add(field + " must be a string, was " + describe(value));
         return null;
+    }
+
+    /** The boolean {@code field}, or {@code null} when absent: {@code "true"} and {@code 1} are refused. */
+    private static Boolean bool(JsonObject object, String field, List<String> problems) {
+        Object value = object.getValue(field);
+        if (value == null || value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        problems.add(field + " must be a boolean, was " + describe(value));
+        return null;
+    }
+
+    /** The array of strings {@code field}, or {@code null} when absent; an element that is not a string is refused. */
+    private static List<String> strings(JsonObject object, String field, List<String> problems) {
+        Object value = object.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonArray array)) {
+            problems.add(field + " must be an array of strings, was " + describe(value));
+            return null;
+        }
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            Object element = array.getValue(i);
+            if (!(element instanceof String s)) {
+                problems.add(field + "[" + i + "] must be a string, was " + describe(element));
+                return null;
+            }
+            strings.add(s);
+        }
+        return strings;
     }
 
     /** The integer {@code field}, 0 to {@code max}; absent, it is a problem when {@code whenMissing} says why. */

@@ -74,12 +74,12 @@ class StrictCommandsHttpTest {
     }
 
     @Test
-    void aRestoreWithATargetIsRefusedAndTheDatasetIsNotTouched() throws IOException {
+    void aRestoreWithAnUnknownFieldIsRefusedAndTheDatasetIsNotTouched() throws IOException {
         TreeSnapshot before = TreeSnapshot.of(config.dataRoot().resolve(DATASET));
         int jobs = jobsOfDataset();
-        refused(as("admin").body("{\"dataset\":\"" + DATASET + "\",\"cycle\":0,\"target\":\"/elsewhere\"}")
+        refused(as("admin").body("{\"dataset\":\"" + DATASET + "\",\"cycle\":0,\"destination\":\"/elsewhere\"}")
                 .post("/api/restores"), "INVALID_BODY")
-                .body("detail", containsString("unknown field 'target'"))
+                .body("detail", containsString("unknown field 'destination'"))
                 .body("detail", containsString("never ignored"));
         TreeSnapshot.of(config.dataRoot().resolve(DATASET)).assertSameAs(before, "the dataset after the refused"
                 + " restore");

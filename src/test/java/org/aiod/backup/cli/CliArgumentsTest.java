@@ -82,6 +82,18 @@ class CliArgumentsTest {
                 CliArguments.parse(words("restore -- --at 2")), "after -- a word is an argument");
     }
 
+    @Test
+    void restoreOptionsInTheLegacyScriptsShape() throws Exception {
+        assertEquals(new CliArguments(Verb.RESTORE, "connectors", 2L, 10, null, Overrides.NONE,
+                new CliArguments.RestoreFlags("/opt/restore/x", List.of("config.yml", "state/offsets"), true, true)),
+                CliArguments.parse(words("restore connectors 2 10 --to /opt/restore/x --path config.yml"
+                        + " --overwrite --path=state/offsets --dry-run")));
+        assertEquals(new CliArguments(Verb.RESTORE, "connectors", null, null, Instant.parse("2026-11-30T02:00:00Z"),
+                Overrides.NONE, new CliArguments.RestoreFlags("out", List.of(), false, false)),
+                CliArguments.parse(words("restore --to out connectors --at 2026-11-30T02:00:00Z")));
+        assertEquals(CliArguments.RestoreFlags.NONE, CliArguments.parse(words("restore connectors 2")).restore());
+    }
+
     /** {@code --help} anywhere before {@code --}, whatever else is on the line (a usage error included). */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"backup --help", "restore connectors 2 --help", "backup --x --help", "verify -h connectors",
@@ -94,6 +106,14 @@ class CliArgumentsTest {
     @CsvSource(delimiter = '|', value = {
         "backup --x connectors                     | unknown option '--x' (see --help)",
         "backup connectors --to /tmp/x             | unknown option '--to' (see --help)",
+        "list --dry-run                            | unknown option '--dry-run' (see --help)",
+        "verify connectors --path a                | unknown option '--path' (see --help)",
+        "restore connectors 2 --overwrite          | --overwrite applies to --to DIR only: a restore in place always"
+            + " replaces the dataset's tree",
+        "restore connectors 2 --dry-run=yes        | --dry-run takes no value (see --help)",
+        "restore connectors 2 --dry-run --dry-run  | --dry-run is given more than once",
+        "restore connectors 2 --to /a --to /b      | --to is given more than once",
+        "restore connectors 2 --path               | --path needs a value (see --help)",
         "backup -x connectors                      | unknown option '-x' (see --help)",
         "restore connectors 2 --level=1            | unknown option '--level' (see --help)",
         "backup connectors --data-root             | --data-root needs a value (see --help)",

@@ -294,6 +294,51 @@ class CommandLineToolTest {
         TreeSnapshot.of(dir).assertSameAs(trees.get(2), "refused restores change nothing");
     }
 
+    @Test
+    void restoreToADirectoryOnlySomePathsAndADryRunFirst() throws Exception {
+        Path dir = data.resolve("connectors");
+        assertEquals(0, cli("backup", "connectors").exit());
+        TreeSnapshot level0 = TreeSnapshot.of(dir);
+        Trees.tick(tmp);
+        Trees.write(dir.resolve("config.yml"), "a: 2, changed after the backup\n");
+        Trees.write(dir.resolve("state/new.json"), "{}");
+        TreeSnapshot live = TreeSnapshot.of(dir);
+
+        // like restore.sh's destination: anywhere, the CLI is not bound to backup.restore.allowed-targets
+        Path elsewhere = tmp.resolve("elsewhere/connectors");
+        Result to = cli("restore", "connectors", "0", "--to", elsewhere.toString());
+        assertEquals(0, to.exit(), to.err());
+        assertTrue(to.out().startsWith("restored connectors from cycle 0 level 0 into " + elsewhere + ": 2 files"),
+                to.out());
+        TreeSnapshot.of(elsewhere).assertSameAs(level0, "restore --to");
+        TreeSnapshot.of(dir).assertSameAs(live, "the dataset after restore --to");
+        assertFailure(cli("restore", "connectors", "0", "--to", elsewhere.toString()), 1, "aiod-backup: restore"
+                + " target " + elsewhere + " is not empty; ask to overwrite it, or name an empty or new directory");
+        assertEquals(0, cli("restore", "connectors", "0", "--to", elsewhere.toString(), "--overwrite").exit());
+
+        Result dry = cli("restore", "connectors", "0", "--dry-run");
+        assertEquals(0, dry.exit(), dry.err());
+        assertEquals(String.join("\n",
+                "dry run: restoring connectors from cycle 0 level 0 into the dataset would",
+                "  create  0 files, 0 B",
+                "  replace 1 file, 5 B",
+                "    config.yml",
+                "  delete  1 file, 2 B",
+                "    state/new.json",
+                "  leave 1 unchanged; create 0 and delete 0 directories",
+                "nothing was changed"), dry.out().strip());
+        TreeSnapshot.of(dir).assertSameAs(live, "the dataset after a dry run");
+
+        Result subset = cli("restore", "connectors", "0", "--path", "config.yml");
+        assertEquals(0, subset.exit(), subset.err());
+        assertEquals("a: 1\n", Files.readString(dir.resolve("config.yml")), "the path restored");
+        assertTrue(Files.exists(dir.resolve("state/new.json")), "everything else left as it is");
+        assertFailure(cli("restore", "connectors", "0", "--path", "nope"), 1,
+                "aiod-backup: 'nope' is not in dataset 'connectors' at cycle 0 level 0");
+        assertFailure(cli("restore", "connectors", "0", "--path", "../etc"), 1,
+                "aiod-backup: path \"../etc\" contains '..'");
+    }
+
     private void completedAt(String archive, Instant time) throws Exception {
         Files.setLastModifiedTime(backups.resolve(archive), FileTime.from(time));
     }

@@ -74,4 +74,55 @@ class CommandRulesTest {
         assertEquals(code, error.errorCode(), command.toString());
         assertTrue(error.message().startsWith(message), "expected '" + message + "' in '" + error.message() + "'");
     }
+
+    @Test
+    void restoreOptionsTheirFormAndCombination() {
+        RestoreOptions all = new RestoreOptions("/opt/restore/x", true, java.util.List.of("config.yml", "state/"),
+                null, true);
+        assertEquals(Optional.empty(), CommandRules.check(JobCommand.restore("db", 0L, 2, all, null, JobSource.HTTP)));
+        RestoreOptions at = new RestoreOptions(null, null, null, "2026-11-30T02:00:00+01:00", null);
+        assertEquals(Optional.empty(), CommandRules.check(JobCommand.restore("db", null, null, at, null,
+                JobSource.AMQP)), "at instead of a cycle");
+
+        rejected(JobCommand.restore("db", 0L, null, at, null, JobSource.HTTP), ErrorCode.INVALID_COMMAND,
+                CommandRules.AT_OR_CYCLE);
+        rejected(JobCommand.restore("db", null, 1, at, null, JobSource.HTTP), ErrorCode.INVALID_COMMAND,
+                CommandRules.AT_OR_CYCLE);
+        rejected(JobCommand.restore("db", null, null, options(null, null, null, "yesterday"), null, JobSource.HTTP),
+                ErrorCode.INVALID_COMMAND, "at must be an ISO-8601 time with an offset");
+        rejected(JobCommand.restore("db", null, null, options(null, null, null, "2026-11-30T02:00:00"), null,
+                JobSource.HTTP), ErrorCode.INVALID_COMMAND, "at must be an ISO-8601 time with an offset");
+        rejected(JobCommand.restore("db", 0L, null, options(null, true, null, null), null, JobSource.HTTP),
+                ErrorCode.INVALID_COMMAND, "overwrite applies to a target only");
+        rejected(JobCommand.restore("db", 0L, null, options("restore/x", null, null, null), null, JobSource.HTTP),
+                ErrorCode.INVALID_PATH, "target must be an absolute path");
+        rejected(JobCommand.restore("db", 0L, null, options("/opt/restore/../etc", null, null, null), null,
+                JobSource.HTTP), ErrorCode.INVALID_PATH, "target \"/opt/restore/../etc\" contains '..'");
+        rejected(JobCommand.restore("db", 0L, null, options("/" + "a".repeat(4096), null, null, null), null,
+                JobSource.HTTP), ErrorCode.INVALID_PATH, "target is 4097 characters long");
+        rejected(JobCommand.restore("db", 0L, null, options(null, null, java.util.List.of("/etc/passwd"), null), null,
+                JobSource.HTTP), ErrorCode.INVALID_PATH, "path \"/etc/passwd\" must be relative to the dataset");
+        rejected(JobCommand.restore("db", 0L, null, options(null, null, java.util.List.of("a/../../b"), null), null,
+                JobSource.HTTP), ErrorCode.INVALID_PATH, "path \"a/../../b\" contains '..'");
+        rejected(JobCommand.restore("db", 0L, null, options(null, null, java.util.List.of("./"), null), null,
+                JobSource.HTTP), ErrorCode.INVALID_PATH, "path \"./\" names no file");
+        rejected(JobCommand.restore("db", 0L, null, options(null, null, java.util.List.of(""), null), null,
+                JobSource.HTTP), ErrorCode.INVALID_PATH, "path must not be empty");
+        rejected(JobCommand.restore("db", 0L, null, options(null, null, java.util.Arrays.asList("a", null), null),
+                null, JobSource.HTTP), ErrorCode.INVALID_PATH, "paths must hold strings, not null");
+        rejected(JobCommand.restore("db", 0L, null, options(null, null, java.util.Collections.nCopies(1001, "a"),
+                null), null, JobSource.HTTP), ErrorCode.INVALID_COMMAND, "paths may list at most 1000 entries");
+    }
+
+    @Test
+    void twoWaysOfAskingTheSameRestoreAreTheSame() {
+        assertTrue(RestoreOptions.same(null, new RestoreOptions(null, false, java.util.List.of(), null, false)));
+        assertTrue(!RestoreOptions.same(null, new RestoreOptions(null, null, null, null, true)));
+        assertTrue(!RestoreOptions.same(new RestoreOptions("/a", null, null, null, null),
+                new RestoreOptions("/b", null, null, null, null)));
+    }
+
+    private static RestoreOptions options(String target, Boolean overwrite, java.util.List<String> paths, String at) {
+        return new RestoreOptions(target, overwrite, paths, at, null);
+    }
 }

@@ -33,6 +33,7 @@ class ErrorCodeTest {
         TODAY.put("URI_TOO_LONG", 414);
         TODAY.put("UNAUTHENTICATED", 401);
         TODAY.put("FORBIDDEN", 403);
+        TODAY.put("TARGET_NOT_ALLOWED", 403);
         TODAY.put("UNKNOWN_DATASET", 404);
         TODAY.put("DATASET_NOT_FOUND", 404);
         TODAY.put("NO_SUCH_CYCLE", 404);

@@ -63,4 +63,36 @@ class JobJournalTest {
         assertEquals(List.of("waiting", "r2", "r3"), reloaded.stream().map(Job::requestId).toList());
         assertTrue(journal.findByRequestId("r0").isEmpty());
     }
+
+    @Test
+    void aRestoreKeepsItsOptionsAndPlanAndTodaysFilesStillLoad() throws Exception {
+        JobJournal journal = new JobJournal(tmp, json, 100);
+        journal.load();
+        RestoreOptions options = new RestoreOptions("/opt/restore/x", true, List.of("a"), "2026-11-26T00:00:00Z", true);
+        Job queued = Job.queued(JobCommand.restore("x", null, null, options, "req-2", JobSource.HTTP),
+                Instant.parse("2026-11-26T01:00:00Z"));
+        JobPlan plan = new JobPlan(new JobPlan.Change(1, 5, List.of("a")), new JobPlan.Change(0, 0, List.of()),
+                new JobPlan.Change(0, 0, List.of()), 0, 0, 0);
+        Job done = queued.started(Instant.parse("2026-11-26T01:00:01Z"))
+                .planned(Instant.parse("2026-11-26T01:00:02Z"), 3, 1, List.of(), plan);
+        journal.save(done);
+        // a journal file as this service wrote it before restore options existed
+        String today = "{\"jobId\":\"j-old\",\"requestId\":null,\"messageId\":null,\"type\":\"RESTORE\","
+                + "\"dataset\":\"x\",\"cycle\":2,\"level\":null,\"source\":\"http\",\"status\":\"QUEUED\","
+                + "\"queuedAt\":\"2026-11-25T01:00:00Z\",\"startedAt\":null,\"finishedAt\":null,\"files\":null,"
+                + "\"bytes\":null,\"archive\":null,\"error\":null,\"warnings\":[],\"missed\":null}";
+        Files.writeString(tmp.resolve("j-old.json"), today);
+
+        List<Job> jobs = new JobJournal(tmp, json, 100).load();
+        Job reloaded = jobs.stream().filter(j -> j.jobId().equals(done.jobId())).findFirst().orElseThrow();
+        assertEquals(done, reloaded);
+        assertEquals(options, reloaded.options());
+        assertEquals(3L, reloaded.cycle(), "the cycle the restore by at chose");
+        Job old = jobs.stream().filter(j -> j.jobId().equals("j-old")).findFirst().orElseThrow();
+        assertEquals(null, old.options());
+        assertEquals(RestoreOptions.NONE, old.restoreOptions());
+        // and a job without options is written as it always was: no new field appears
+        String written = json.writeValueAsString(old);
+        assertTrue(!written.contains("options") && !written.contains("plan"), written);
+    }
 }

@@ -120,10 +120,10 @@ class AmqpBadCommandsTest {
                 new Bad("no such cycle", RESTORE_COMMANDS,
                         c -> c.sendJson(RESTORE_COMMANDS, new JsonObject().put("dataset", ds).put("cycle", 99)),
                         "NO_SUCH_CYCLE", "has no cycle 99"),
-                new Bad("restore with a target (unknown field)", RESTORE_COMMANDS,
+                new Bad("restore with a destination (unknown field)", RESTORE_COMMANDS,
                         c -> c.sendJson(RESTORE_COMMANDS, new JsonObject().put("dataset", ds).put("cycle", 0)
-                                .put("target", "/elsewhere")),
-                        "INVALID_COMMAND", "unknown field \"target\""),
+                                .put("destination", "/elsewhere")),
+                        "INVALID_COMMAND", "unknown field \"destination\""),
                 new Bad("backup with a comment (unknown field)", BACKUP_COMMANDS,
                         c -> c.sendJson(BACKUP_COMMANDS, backup(ds, null).put("comment", "hi")),
                         "INVALID_COMMAND", "unknown field \"comment\""),

@@ -47,8 +47,9 @@ class CommandParserTest {
     @Test
     void unknownFieldsAreRefusedNeverIgnored() {
         // a restore elsewhere that this version cannot do must not become a restore in place
-        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":0,\"target\":\"/elsewhere\"}",
-                "unknown field \"target\" (a restore command has dataset, cycle, level, requestId)");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":0,\"destination\":\"/elsewhere\"}",
+                "unknown field \"destination\" (a restore command has dataset, cycle, level, target, overwrite, paths,"
+                        + " at, dryRun, requestId)");
         assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"cycle\":2}",
                 "unknown field \"cycle\" (a backup command has dataset, requestId)");
         assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"Dataset\":\"db\"}", "unknown field \"Dataset\"");
@@ -121,6 +122,35 @@ class CommandParserTest {
         assertEquals("m", p.command().messageId());
         assertEquals(JobType.RESTORE, p.command().type());
         assertEquals(JobSource.AMQP, p.command().source());
+    }
+
+    @Test
+    void restoreOptionsAreReadWithTheirTypes() {
+        CommandParser.Parsed p = parse(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":1,\"target\":\"/opt/restore/db\","
+                + "\"overwrite\":true,\"paths\":[\"a\",\"b/c\"],\"dryRun\":false}");
+        assertTrue(p.valid(), String.valueOf(p.error()));
+        assertEquals(new org.aiod.backup.job.RestoreOptions("/opt/restore/db", true, java.util.List.of("a", "b/c"), null,
+                false), ((JobCommand.Restore) p.command()).options());
+        p = parse(JobType.RESTORE, "{\"dataset\":\"db\",\"at\":\"2026-11-30T02:00:00Z\"}");
+        assertTrue(p.valid(), "at without a cycle: " + p.error());
+        assertNull(((JobCommand.Restore) p.command()).cycle());
+        assertEquals("2026-11-30T02:00:00Z", ((JobCommand.Restore) p.command()).options().at());
+
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":1,\"at\":\"2026-11-30T02:00:00Z\"}",
+                "at is instead of cycle and level");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"at\":\"tuesday\"}", "at must be an ISO-8601 time");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"at\":1700000000}", "at must be a string, was the number");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":1,\"overwrite\":\"true\"}",
+                "overwrite must be a boolean, was the string \"true\"");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":1,\"dryRun\":1}",
+                "dryRun must be a boolean, was the number 1");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":1,\"paths\":\"a\"}",
+                "paths must be an array of strings, was the string \"a\"");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":1,\"paths\":[\"a\",2]}",
+                "paths[1] must be a string, was the number 2");
+        assertError(JobType.RESTORE, "{\"dataset\":\"db\",\"cycle\":1,\"target\":[\"/a\"]}",
+                "target must be a string, was an array");
+        assertError(JobType.BACKUP, "{\"dataset\":\"db\",\"dryRun\":true}", "unknown field \"dryRun\"");
     }
 
     private static CommandParser.Parsed parse(JobType type, String text) {
