@@ -30,6 +30,8 @@ public enum ErrorCode {
     MALFORMED_JSON(400, ExitStatus.FAILED),
     /** A job state filter that is not a state. */
     INVALID_STATUS(400, ExitStatus.FAILED),
+    /** A plan page's {@code kind}, {@code offset} or {@code limit} that is not one ({@code GET /api/jobs/{id}/plan}). */
+    INVALID_PAGE(400, ExitStatus.FAILED),
     /** A request target that is not a valid URI. */
     MALFORMED_URI(400, ExitStatus.FAILED),
     /** A request whose headers cannot be read (a Content-Length that is not a number). */
@@ -64,6 +66,8 @@ public enum ErrorCode {
     NO_LEVEL_AT(404, ExitStatus.FAILED),
     /** No job has that id. */
     UNKNOWN_JOB(404, ExitStatus.FAILED),
+    /** The job has no plan whose lists are kept: not a dry run, not run yet, or run before plans were kept. */
+    NO_PLAN(404, ExitStatus.FAILED),
 
     // the request is well formed, but the state of things does not allow it until it changes: a conflict, not a bad
     // request (422 would say the request itself is wrong, and no other request text could succeed)

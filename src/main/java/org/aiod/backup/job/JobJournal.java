@@ -140,6 +140,9 @@ final class JobJournal implements JobStore {
             }
             try {
                 Files.deleteIfExists(dir.resolve(oldest.jobId() + ".json"));
+                if (oldest.plan() != null) {
+                    PlanFiles.remove(PlanFiles.beside(dir), oldest.jobId());
+                }
             } catch (IOException e) {
                 LOG.warnf("cannot prune journal entry %s: %s", oldest.jobId(), e.getMessage());
             }

@@ -36,6 +36,9 @@ public record JobPlan(Change create, Change replace, Change delete, long unchang
     }
 
     private static Change change(RestorePlan.Change change) {
-        return new Change(change.count(), change.bytes(), List.copyOf(change.paths()));
+        // the engine may list every path (a service's dry run keeps them all in plan files): the job keeps the first
+        List<String> paths = change.paths();
+        int shown = Math.min(paths.size(), org.aiod.backup.engine.RestoreSpec.DEFAULT_PLAN_LIMIT);
+        return new Change(change.count(), change.bytes(), List.copyOf(paths.subList(0, shown)));
     }
 }

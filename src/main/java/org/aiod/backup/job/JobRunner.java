@@ -30,18 +30,27 @@ public class JobRunner implements LeftoverCleanup {
     private final BackupConfig config;
     /** {@code null} outside the service. */
     private final JobMetrics metrics;
+    /** Where a dry run's whole lists are kept for paging; {@code null} outside the service (no journal). */
+    private final PlanFiles plans;
 
+    @jakarta.inject.Inject
     JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
+        this(engine, catalog, config, metrics, new PlanFiles(PlanFiles.beside(config.journalDir())));
+    }
+
+    private JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics,
+            PlanFiles plans) {
         this.engine = engine;
         this.catalog = catalog;
         this.config = config;
         this.metrics = metrics;
+        this.plans = plans;
     }
 
     /** A runner outside the service (the one-shot command line): no CDI, no journal, no events, no metrics. */
     public static JobRunner standalone(BackupConfig config) {
         Engine engine = org.aiod.backup.config.EngineProducer.create(config);
-        return new JobRunner(engine, DatasetCatalog.of(engine, config), config, null);
+        return new JobRunner(engine, DatasetCatalog.of(engine, config), config, null, null);
     }
 
     /**
@@ -199,12 +208,37 @@ public class JobRunner implements LeftoverCleanup {
                 .withOverwrite(options.overwriteAsked())
                 .withPaths(options.pathsAsked())
                 .withDryRun(options.dryRunAsked());
+        if (plans != null && options.dryRunAsked()) {
+            // every path, for the plan files: the planner holds one entry per path of the level already
+            spec = spec.withPlanLimit(Integer.MAX_VALUE);
+        }
         RestoreSummary s = engine.restore(spec, progress);
         lockWaited(job, s.lockWait(), true);
         if (s.plan() != null) {
-            return job.planned(Instant.now(), s.cycle(), s.level(), s.warnings(), JobPlan.of(s.plan()));
+            List<String> warnings = new java.util.ArrayList<>(s.warnings());
+            if (plans != null) {
+                try {
+                    plans.write(job.jobId(), s.plan());
+                } catch (java.io.IOException | RuntimeException e) {
+                    warnings.add("the plan's whole lists could not be kept for paging (" + e
+                            + "); the job has its counts and first " + RestoreSpec.DEFAULT_PLAN_LIMIT + " paths");
+                }
+            }
+            return job.planned(Instant.now(), s.cycle(), s.level(), warnings, JobPlan.of(s.plan()));
         }
         return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
+    }
+
+    /** A page of a dry run's kept lists; empty outside the service or when the job's lists are not kept. */
+    Optional<List<String>> planPaths(String jobId, PlanKind kind, long offset, int limit) {
+        if (plans == null) {
+            return Optional.empty();
+        }
+        try {
+            return plans.page(jobId, kind, offset, limit);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the plan of job " + jobId, e);
+        }
     }
 
     /**

@@ -242,6 +242,18 @@ public class JobService {
         return store.find(jobId);
     }
 
+    /**
+     * The paths {@code offset..offset+limit-1} of one kind of change of {@code job}'s plan, streamed from its plan
+     * file; empty when the job has no plan or its whole lists are not kept.
+     */
+    public Optional<PlanPage> planPage(Job job, PlanKind kind, long offset, int limit) {
+        if (job.plan() == null) {
+            return Optional.empty();
+        }
+        return runner.planPaths(job.jobId(), kind, offset, limit)
+                .map(paths -> new PlanPage(kind.wire(), offset, limit, kind.of(job.plan()).count(), paths));
+    }
+
     /** Jobs, newest first, optionally of one dataset and one state. */
     public List<Job> list(String dataset, JobState status) {
         return store.list(job -> (dataset == null || dataset.equals(job.dataset()))

@@ -95,4 +95,32 @@ class JobJournalTest {
         String written = json.writeValueAsString(old);
         assertTrue(!written.contains("options") && !written.contains("plan"), written);
     }
+
+    @Test
+    void pruningADryRunRemovesItsPlanFilesAndKeepsTheOthers() throws Exception {
+        Path journalDir = tmp.resolve("jobs");
+        JobJournal journal = new JobJournal(journalDir, json, 1);
+        journal.load();
+        PlanFiles plans = new PlanFiles(PlanFiles.beside(journalDir));
+        org.aiod.backup.engine.RestorePlan whole = new org.aiod.backup.engine.RestorePlan(
+                new org.aiod.backup.engine.RestorePlan.Change(2, 2, List.of("a", "b")),
+                new org.aiod.backup.engine.RestorePlan.Change(0, 0, List.of()),
+                new org.aiod.backup.engine.RestorePlan.Change(0, 0, List.of()), 0, 0, 0);
+        List<Job> dryRuns = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Job queued = Job.queued(JobCommand.restore("x", 0L, null, RestoreOptions.NONE, "dry" + i,
+                    JobSource.HTTP), Instant.parse("2026-11-2" + (i + 1) + "T00:00:00Z"));
+            Job dry = queued.started(queued.queuedAt()).planned(queued.queuedAt(), 0, 0, List.of(),
+                    JobPlan.of(whole));
+            plans.write(dry.jobId(), whole);
+            dryRuns.add(dry);
+            journal.save(dry);
+        }
+        assertTrue(journal.find(dryRuns.get(0).jobId()).isEmpty(), "the oldest is pruned");
+        assertTrue(plans.page(dryRuns.get(0).jobId(), PlanKind.CREATE, 0, 10).isEmpty(), "with its plan files");
+        assertEquals(List.of("b"), plans.page(dryRuns.get(1).jobId(), PlanKind.CREATE, 1, 10).orElseThrow());
+        try (var left = Files.list(PlanFiles.beside(journalDir))) {
+            assertEquals(3, left.count(), "the kept job's three files, nothing of the pruned one");
+        }
+    }
 }
