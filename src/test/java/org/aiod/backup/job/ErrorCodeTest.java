@@ -26,6 +26,7 @@ class ErrorCodeTest {
         TODAY.put("INVALID_BODY", 400);
         TODAY.put("MALFORMED_JSON", 400);
         TODAY.put("INVALID_STATUS", 400);
+        TODAY.put("INVALID_PAGE", 400);
         TODAY.put("MALFORMED_URI", 400);
         TODAY.put("MALFORMED_REQUEST", 400);
         TODAY.put("LENGTH_REQUIRED", 411);
@@ -41,6 +42,7 @@ class ErrorCodeTest {
         TODAY.put("NO_SUCH_PATH", 404);
         TODAY.put("NO_LEVEL_AT", 404);
         TODAY.put("UNKNOWN_JOB", 404);
+        TODAY.put("NO_PLAN", 404);
         TODAY.put("REQUEST_ID_CONFLICT", 409);
         TODAY.put("LOCK_TIMEOUT", 409);
         TODAY.put("CHAIN_BROKEN", 409);
