@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.config.EngineProducer;
-import org.aiod.backup.engine.ArchivedFile;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.CycleInfo;
 import org.aiod.backup.engine.Engine;
@@ -158,8 +157,7 @@ public class DatasetCatalog {
      * closes it.
      */
     public FileDownload open(String dataset, long cycle, int level, String path) {
-        ArchivedFile file = engine.open(dataset, cycle, level, path);
-        return new FileDownload(file.name(), file.size(), file.modified(), file.level(), file.content(), file);
+        return new FileDownload(engine.open(dataset, cycle, level, path));
     }
 
     private static PathEntry pathEntry(TreeEntry entry) {

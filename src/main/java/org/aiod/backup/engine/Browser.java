@@ -1,5 +1,7 @@
 package org.aiod.backup.engine;
 
+import static org.aiod.backup.engine.TarInput.corrupt;
+
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -89,24 +91,7 @@ record Browser(Layout layout) {
         DatasetChecks.requireUtf8FileNames();
         DatasetChecks.requireBackups(layout, dataset);
         try {
-            List<Path> levels = cycle < 0 ? List.of() : layout.levels(dataset, cycle);
-            if (levels.isEmpty()) {
-                throw new BackupException.CycleNotFound("dataset '" + dataset + "' has no cycle " + cycle
-                        + " with a complete level 0 (cycles: " + layout.cycleLabels(dataset) + ")");
-            }
-            TreeMap<Integer, Path> archives = layout.archives(dataset, cycle);
-            int highest = archives.lastKey();
-            if (level < 0 || level > highest) {
-                throw new BackupException.LevelNotFound("cycle " + cycle + " of dataset '" + dataset
-                        + "' has levels 0.." + highest + "; there is no level " + level);
-            }
-            if (level >= levels.size()) {
-                List<Integer> missing = Layout.missingLevels(archives).stream().filter(l -> l < level).toList();
-                throw new BackupException.ChainBroken("cycle " + cycle + " of dataset '" + dataset + "' is missing "
-                        + "the archive of level " + (missing.size() == 1 ? missing.get(0) : "s " + missing)
-                        + ", so level " + level + " cannot be read; levels 0.." + (levels.size() - 1) + " can");
-            }
-            return new Chain(dataset, cycle, List.copyOf(levels.subList(0, level + 1)),
+            return new Chain(dataset, cycle, DatasetChecks.requireChain(layout, dataset, cycle, level, "read"),
                     Checksums.read(layout.sums(dataset, cycle)));
         } catch (IOException e) {
             throw FileOps.translate(e, "reading cycle " + cycle + " of dataset '" + dataset + "'");
@@ -507,12 +492,7 @@ record Browser(Layout layout) {
                 return e;
             }
             while (true) {
-                TarInput.Member member;
-                try {
-                    member = tar.next();
-                } catch (IOException | RuntimeException e) {
-                    throw corrupt(archive, e);
-                }
+                TarInput.Member member = tar.next(archive);
                 if (member == null) {
                     checkToTheEnd();
                     return null;
@@ -685,9 +665,5 @@ record Browser(Layout layout) {
         return new BackupException.CorruptArchive(chain.archives().get(level) + ": level " + (level + 1)
                 + " of " + chain + " lists '" + Names.shown(join(dir, name)) + "' as unchanged, but level " + level
                 + " " + what, null);
-    }
-
-    private static BackupException.CorruptArchive corrupt(Path archive, Exception e) {
-        return new BackupException.CorruptArchive(archive + " is corrupt or truncated: " + e.getMessage(), e);
     }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A restore run: under the dataset's lock, checks that the spec's cycle and level can be restored and that its
@@ -38,29 +37,10 @@ record RestoreRun(EngineOptions options, Layout layout) {
             listener.phase(Phase.LOCKED);
             boolean datasetDirExists = DatasetChecks.isDatasetDirectory(dataset, datasetDir);
             boolean destinationExists = inPlace ? datasetDirExists : isTargetDirectory(destination);
-            List<Path> levels = cycle < 0 ? List.of() : layout.levels(dataset, cycle);
-            if (levels.isEmpty()) {
-                throw new BackupException.CycleNotFound("dataset '" + dataset + "' has no cycle " + cycle
-                        + " with a complete level 0 (cycles: " + layout.cycleLabels(dataset) + ")");
-            }
-            TreeMap<Integer, Path> archives = layout.archives(dataset, cycle);
-            int highest = archives.lastKey();
-            int target = level == null ? highest : level;
-            if (target < 0 || target > highest) {
-                throw new BackupException.LevelNotFound("cycle " + cycle + " of dataset '" + dataset
-                        + "' has levels 0.." + highest + "; there is no level " + level);
-            }
-            if (target >= levels.size()) {
-                List<Integer> missing = Layout.missingLevels(archives).stream().filter(l -> l < target).toList();
-                throw new BackupException.ChainBroken("cycle " + cycle + " of dataset '" + dataset + "' is missing "
-                        + "the archive of level " + (missing.size() == 1 ? missing.get(0) : "s " + missing)
-                        + ", so level " + target + (level == null ? " (its last)" : "") + " cannot be restored;"
-                        + " levels 0.." + (levels.size() - 1) + " can");
-            }
+            List<Path> chain = DatasetChecks.requireChain(layout, dataset, cycle, level, "restored");
             if (inPlace && !Files.isDirectory(options.dataRoot())) {
                 throw new BackupException.NotWritable("data root " + options.dataRoot() + " does not exist", null);
             }
-            List<Path> chain = levels.subList(0, target + 1);
             if (destinationExists) {
                 requireParentsAreDirectories(destination, spec.paths());
             }
@@ -229,21 +209,11 @@ record RestoreRun(EngineOptions options, Layout layout) {
      */
     private static void requireParentsAreDirectories(Path destination, List<String> paths) throws IOException {
         for (String path : paths) {
-            Path current = destination;
-            String[] parts = path.split("/");
-            for (int i = 0; i < parts.length - 1; i++) {
-                current = Names.resolve(current, parts[i]);
-                FileStat stat;
-                try {
-                    stat = FileStat.of(current);
-                } catch (NoSuchFileException e) {
-                    break;
-                }
-                if (!stat.isDirectory()) {
-                    throw new BackupException.NotADirectory("restore path '" + Names.shown(path) + "': " + current
-                            + " is " + (stat.isSymlink() ? "a symbolic link" : "not a directory")
-                            + " in the destination; restore its parent instead");
-                }
+            Staging.BlockedParent blocked = Staging.blockedParent(destination, path);
+            if (blocked != null) {
+                throw new BackupException.NotADirectory("restore path '" + Names.shown(path) + "': "
+                        + blocked.path() + " is " + (blocked.stat().isSymlink() ? "a symbolic link" : "not a directory")
+                        + " in the destination; restore its parent instead");
             }
         }
     }

@@ -1,5 +1,7 @@
 package org.aiod.backup.engine;
 
+import static org.aiod.backup.engine.TarInput.corrupt;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -155,12 +157,7 @@ final class Restorer {
         boolean complete = false;
         try {
             while (true) {
-                TarInput.Member member;
-                try {
-                    member = tar.next();
-                } catch (IOException | RuntimeException e) {
-                    throw corrupt(archive, e);
-                }
+                TarInput.Member member = tar.next(archive);
                 if (member == null) {
                     break;
                 }
@@ -602,9 +599,5 @@ final class Restorer {
     private void warn(String message) {
         warnings.add(message);
         listener.warning(message);
-    }
-
-    private static BackupException.CorruptArchive corrupt(Path archive, Exception e) {
-        return new BackupException.CorruptArchive(archive + " is corrupt or truncated: " + e.getMessage(), e);
     }
 }

@@ -415,6 +415,23 @@ final class Staging {
      * directory or absent, never a symlink, so that nothing is moved through one.
      */
     private Path inPlace(String path) throws IOException {
+        BlockedParent blocked = blockedParent(dir, path);
+        if (blocked != null) {
+            throw new BackupException.NotADirectory("restore path '" + Names.shown(path) + "': "
+                    + blocked.path() + " is not a real directory in " + dir + "; refusing to follow or replace it");
+        }
+        return Names.resolve(dir, path);
+    }
+
+    /** A parent of a restore path that is there but is not a real directory, and what it is. */
+    record BlockedParent(Path path, FileStat stat) {
+    }
+
+    /**
+     * The first parent of {@code path} (dataset-relative) in {@code dir} that exists but is not a real directory (a
+     * symlink to one is not), or null: every parent is a real directory, up to one that is absent.
+     */
+    static BlockedParent blockedParent(Path dir, String path) throws IOException {
         Path current = dir;
         String[] parts = path.split("/");
         for (int i = 0; i < parts.length - 1; i++) {
@@ -423,14 +440,13 @@ final class Staging {
             try {
                 stat = FileStat.of(current);
             } catch (NoSuchFileException e) {
-                return Names.resolve(dir, path);
+                return null;
             }
             if (!stat.isDirectory()) {
-                throw new BackupException.NotADirectory("restore path '" + Names.shown(path) + "': "
-                        + current + " is not a real directory in " + dir + "; refusing to follow or replace it");
+                return new BlockedParent(current, stat);
             }
         }
-        return Names.resolve(dir, path);
+        return null;
     }
 
     /** Creates the missing parents of {@code path} in the directory restored into; returns them, outermost first. */

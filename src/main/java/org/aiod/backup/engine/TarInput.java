@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -64,6 +65,23 @@ final class TarInput implements Closeable {
     private String linkName(TarArchiveEntry entry) {
         byte[] pax = paxRecords.get("linkpath");
         return pax != null ? Names.decode(pax) : Names.fromLatin1(entry.getLinkName());
+    }
+
+    /**
+     * {@link #next()} of {@code archive}'s members, a read that fails (a bad header, an archive cut short) reported
+     * as that archive's corruption.
+     */
+    Member next(Path archive) {
+        try {
+            return next();
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(archive, e);
+        }
+    }
+
+    /** What the engine says of an archive it cannot read, wherever reading it fails. */
+    static BackupException.CorruptArchive corrupt(Path archive, Exception e) {
+        return new BackupException.CorruptArchive(archive + " is corrupt or truncated: " + e.getMessage(), e);
     }
 
     /** The next member, or {@code null} after the last. */
