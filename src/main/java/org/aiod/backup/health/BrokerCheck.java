@@ -87,10 +87,15 @@ public class BrokerCheck implements HealthCheck {
         return receiver.isConnected();
     }
 
-    /** The SmallRye AMQP connector's readiness for the events channel: its sender link is open. */
+    /**
+     * Whether the events channel's sender link is open, as the SmallRye AMQP connector last saw it. Read from its
+     * liveness, which reports that flag, never from its readiness: a readiness check of an outgoing channel opens a
+     * sender when there is none and closes the one it replaces, so a probe during a reconnect could close the link
+     * an event was just sent on, leaving that event neither accepted nor refused (seen losing a completion event).
+     */
     boolean eventsConnected() {
         try {
-            HealthReport report = messaging.getReadiness();
+            HealthReport report = messaging.getLiveness();
             return report.getChannels().stream()
                     .filter(c -> EVENTS_CHANNEL.equals(c.getChannel()))
                     .findFirst().map(HealthReport.ChannelInfo::isOk).orElse(false);
