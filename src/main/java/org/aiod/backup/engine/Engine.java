@@ -80,6 +80,28 @@ public final class Engine {
     }
 
     /**
+     * Removes the cycles of {@code dataset} that {@code policy} does not keep, each whole and crash-safe (a killed
+     * prune leaves a cycle whole or gone), under the dataset's lock; a dry run only decides. Never removes the cycle
+     * being written or the newest cycle with a good level 0.
+     */
+    public PruneSummary prune(String dataset, RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
+        throw new UnsupportedOperationException("prune: issue #11, being written");
+    }
+
+    /**
+     * Verifies {@code dataset} at {@code depth} under its lock and records, per level read, when and how it was
+     * verified and what was found ({@link #verifications}).
+     */
+    public VerifySummary verify(String dataset, VerifyDepth depth, ProgressListener listener) {
+        throw new UnsupportedOperationException("verify at a depth: issue #11, being written");
+    }
+
+    /** The last recorded verify of each level of {@code dataset} that has been verified; empty when none has. */
+    public List<LevelVerified> verifications(String dataset) {
+        throw new UnsupportedOperationException("verifications: issue #11, being written");
+    }
+
+    /**
      * Removes or completes what killed runs left behind, for every dataset that has any: the temporary files of
      * backups, and the staging and swap directories of restores (as written down in the engine's state, see
      * Staging). Meant for the service's start-up, so that leftovers do not wait for the dataset's next job. Each
