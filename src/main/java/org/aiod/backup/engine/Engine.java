@@ -18,6 +18,7 @@ public final class Engine {
     private final Inventory inventory;
     private final Leftovers leftovers;
     private final Browser browser;
+    private final Pruner pruner;
 
     public Engine(EngineOptions options) {
         this(options, FileContent.DIRECT);
@@ -32,6 +33,7 @@ public final class Engine {
         this.inventory = new Inventory(layout);
         this.leftovers = new Leftovers(layout);
         this.browser = new Browser(layout);
+        this.pruner = new Pruner(options, layout, inventory);
     }
 
     public EngineOptions options() {
@@ -85,7 +87,7 @@ public final class Engine {
      * being written or the newest cycle with a good level 0.
      */
     public PruneSummary prune(String dataset, RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
-        throw new UnsupportedOperationException("prune: issue #11, being written");
+        return pruner.prune(dataset, policy, dryRun, listener);
     }
 
     /**

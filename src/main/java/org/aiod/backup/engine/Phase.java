@@ -24,5 +24,11 @@ public enum Phase {
     /** Restore: the old content has been moved aside; the staged tree is not yet in place. */
     OLD_CONTENT_MOVED,
     /** Restore: the staged tree is in place; the old content is about to be deleted. */
-    SWAPPED
+    SWAPPED,
+    /** Prune, for each cycle removed: the cycle is written down; it is still whole in place. */
+    PRUNE_RECORDED,
+    /** Prune: the cycle directory is out of the backup directory, in the prune workspace; not yet deleted. */
+    PRUNE_MOVED,
+    /** Prune: the cycle directory is deleted; its record is not yet removed. */
+    PRUNE_DELETED
 }
