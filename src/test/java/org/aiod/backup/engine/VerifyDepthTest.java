@@ -242,6 +242,26 @@ class VerifyDepthTest {
     }
 
     @Test
+    void aDroppedMemberWhoseNameIsNotUtf8IsNamedEscaped() throws IOException {
+        twoLevels(engine);
+        Files.write(RawNames.resolve(dataset.resolve("dir"), RawNames.name("caf", 0xE9)),
+                "latin-1\n".getBytes(StandardCharsets.UTF_8));
+        engine.backup(DS);
+        Path cycle = cycleDir(0);
+        String prefix = GnuTar.members(cycle.resolve("x2.tar.gz")).stream().filter(m -> m.endsWith("dir/"))
+                .findFirst().orElseThrow();
+        GnuTar.run(cycle, List.of("bash", "-c", "gzip -dc x2.tar.gz > x2.tar && tar --delete -f x2.tar $'" + prefix
+                + "caf\\351' && gzip -c x2.tar > x2.tar.gz && rm x2.tar"
+                + " && sha256sum x0.tar.gz x1.tar.gz x2.tar.gz > SHA256SUMS"), false);
+
+        VerifySummary drill = engine.verify(DS, VerifyDepth.DRILL, ProgressListener.NONE);
+
+        assertFalse(drill.passed());
+        assertTrue(drill.drill().problems().stream().anyMatch(p -> p.startsWith("'dir/caf\\351'")),
+                () -> "problems: " + drill.drill().problems());
+    }
+
+    @Test
     void drillOfAChainWithACorruptArchiveFailsAndRecordsItCorrupt() throws IOException {
         twoLevels(engine);
         flipByteInTheMiddle(cycleDir(0).resolve("x0.tar.gz"));
