@@ -30,5 +30,7 @@ public enum Phase {
     /** Prune: the cycle directory is out of the backup directory, in the prune workspace; not yet deleted. */
     PRUNE_MOVED,
     /** Prune: the cycle directory is deleted; its record is not yet removed. */
-    PRUNE_DELETED
+    PRUNE_DELETED,
+    /** Verify, drill: the level is restored into the scratch directory, which is not yet checked nor removed. */
+    DRILL_RESTORED
 }
