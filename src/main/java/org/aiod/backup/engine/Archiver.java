@@ -228,6 +228,7 @@ final class Archiver {
 
         List<Listing.Item> items = new ArrayList<>();
         List<String> subdirectories = new ArrayList<>();
+        int directoryMemberLength = memberName(rel).length();
         for (int i = 0; i < scan.names().size(); i++) {
             String name = scan.names().get(i);
             FileStat child = scan.stats().get(i);
@@ -238,7 +239,8 @@ final class Archiver {
                 boolean unchanged = judged && namesBefore.contains(name) && child.unchangedSince(previous.time());
                 items.add(new Listing.Item(unchanged ? Listing.UNCHANGED : Listing.IN_ARCHIVE, name));
                 if (!unchanged) {
-                    long member = BLOCK + longNameBound(memberName(join(rel, name)).length());
+                    // the member name is the directory's, '/', the entry's: no string built per file
+                    long member = BLOCK + longNameBound(directoryMemberLength + 1 + name.length());
                     // a symlink's lstat size is the length of its target, which may need a K member
                     tarBound += member + (child.isSymlink() ? longNameBound(child.size()) : padded(child.size()));
                 }
@@ -253,7 +255,7 @@ final class Archiver {
             deleted += namesBefore.stream().filter(name -> !namesNow.contains(name)).count();
         }
         byte[] listing = Listing.encode(items);
-        tarBound += BLOCK + longNameBound(memberName(rel).length() + 1) + padded(listing.length);
+        tarBound += BLOCK + longNameBound(directoryMemberLength + 1) + padded(listing.length);
         tar.dumpDir(memberName(rel) + "/", stat.permissions(), owner(stat, dir), stat.mtimeSeconds(), listing);
         snapshot.write(new SnapshotFile.Directory(false, stat.mtime().getEpochSecond(), stat.mtime().getNano(),
                 stat.device(), stat.inode(), snapshotName, listing));
