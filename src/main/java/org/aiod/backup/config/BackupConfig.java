@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import org.aiod.backup.engine.Compression;
@@ -98,6 +101,9 @@ public interface BackupConfig {
     /** The job journal. */
     Journal journal();
 
+    /** The backup root's file system. */
+    Disk disk();
+
     interface Schedule {
         /** Quarkus cron expression (seconds first) for backing up every dataset; {@code off} disables it. */
         @WithDefault("0 0 2 * * ?")
@@ -111,6 +117,21 @@ public interface BackupConfig {
          * before comparing. Absent: {@code restore} beside the data root. The command line is not limited.
          */
         Optional<List<Path>> allowedTargets();
+    }
+
+    interface Disk {
+        /**
+         * {@code backup.disk.warn-free}: below this much free space on the backup root's file system (a size such as
+         * {@code 2G}, {@code 500M}; a bare number is bytes) the wellness check {@code backup-disk} is down, naming the
+         * free bytes and this threshold; the gauge {@code backup_root_warn_free_bytes} reports it. {@code 0} turns
+         * the warning off. Backups still run below it: only a level that cannot fit is refused
+         * ({@code INSUFFICIENT_SPACE}). Set it above the size of a level 0 of your largest dataset, so the warning
+         * comes before the refusal. The default, 1 GiB, only catches a volume that is nearly full.
+         */
+        @WithDefault("1G")
+        // explicit: the command line builds its configuration without Quarkus's discovered converters
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize warnFree();
     }
 
     interface Journal {

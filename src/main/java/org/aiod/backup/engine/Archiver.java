@@ -40,6 +40,17 @@ final class Archiver {
     private long bytes;
     private long directories;
     private long deleted;
+    /** Upper bound of the uncompressed tar stream of this level, summed by pass 1 (see {@link #archiveBound}). */
+    private long tarBound = END_OF_ARCHIVE_BOUND;
+
+    /** A tar header block, and the unit every member's data is padded to. */
+    private static final int BLOCK = 512;
+    /** The two zero blocks that end an archive, padded to a whole record of 20 blocks at most. */
+    private static final long END_OF_ARCHIVE_BOUND = 20L * BLOCK;
+    /** A name of this many bytes or more no longer fits a header; GNU tar writes an L (or K) member before it. */
+    private static final int HEADER_NAME_BYTES = 100;
+    /** Bytes per character of a name at most: UTF-8 takes up to 3 per UTF-16 unit, an escaped raw byte 1. */
+    private static final int MAX_BYTES_PER_CHAR = 3;
 
     /**
      * @param previous the previous level's snapshot, or {@code null} for a level 0 (everything is new)
@@ -67,6 +78,28 @@ final class Archiver {
 
     long deleted() {
         return deleted;
+    }
+
+    /**
+     * After pass 1: an upper bound of the uncompressed tar stream of this level, the directory members pass 1 wrote
+     * and the file members pass 2 will write, as the files were when pass 1 looked at them (a file that grows in
+     * between is cut at the size pass 2 reads, so it can outgrow this bound only by its growth). Each file member is
+     * its header, its content padded to a block and, for a long name or link target, GNU's L/K member; a hard link
+     * is counted with its content, since pass 1 does not know which name comes first. The walk already holds every
+     * entry's lstat, so the bound costs no system call.
+     */
+    long archiveBound() {
+        return tarBound;
+    }
+
+    private static long padded(long bytes) {
+        return (bytes + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    /** The L (or K) member GNU tar writes for a name or link target of {@code chars} characters, at most. */
+    private static long longNameBound(long chars) {
+        long bytes = chars * MAX_BYTES_PER_CHAR;
+        return bytes < HEADER_NAME_BYTES ? 0 : BLOCK + padded(bytes + 1);
     }
 
     List<String> warnings() {
@@ -195,6 +228,7 @@ final class Archiver {
 
         List<Listing.Item> items = new ArrayList<>();
         List<String> subdirectories = new ArrayList<>();
+        int directoryMemberLength = memberName(rel).length();
         for (int i = 0; i < scan.names().size(); i++) {
             String name = scan.names().get(i);
             FileStat child = scan.stats().get(i);
@@ -204,6 +238,12 @@ final class Archiver {
             } else if (child.isRegular() || child.isSymlink()) {
                 boolean unchanged = judged && namesBefore.contains(name) && child.unchangedSince(previous.time());
                 items.add(new Listing.Item(unchanged ? Listing.UNCHANGED : Listing.IN_ARCHIVE, name));
+                if (!unchanged) {
+                    // the member name is the directory's, '/', the entry's: no string built per file
+                    long member = BLOCK + longNameBound(directoryMemberLength + 1 + name.length());
+                    // a symlink's lstat size is the length of its target, which may need a K member
+                    tarBound += member + (child.isSymlink() ? longNameBound(child.size()) : padded(child.size()));
+                }
             } else {
                 warn(Names.shown(join(rel, name)) + ": socket, FIFO or device file skipped");
             }
@@ -215,6 +255,7 @@ final class Archiver {
             deleted += namesBefore.stream().filter(name -> !namesNow.contains(name)).count();
         }
         byte[] listing = Listing.encode(items);
+        tarBound += BLOCK + longNameBound(directoryMemberLength + 1) + padded(listing.length);
         tar.dumpDir(memberName(rel) + "/", stat.permissions(), owner(stat, dir), stat.mtimeSeconds(), listing);
         snapshot.write(new SnapshotFile.Directory(false, stat.mtime().getEpochSecond(), stat.mtime().getNano(),
                 stat.device(), stat.inode(), snapshotName, listing));

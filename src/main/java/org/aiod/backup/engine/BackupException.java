@@ -14,7 +14,7 @@ public abstract class BackupException extends RuntimeException {
     public enum Kind {
         DATASET_NOT_FOUND, INVALID_DATASET, NO_SUCH_CYCLE, NO_SUCH_LEVEL, NO_LEVEL_AT, CHAIN_BROKEN,
         DATASET_NOT_A_DIRECTORY, LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL,
-        UNSUPPORTED_ENVIRONMENT, IO_ERROR, INVALID_PATH, NO_SUCH_PATH, TARGET_NOT_EMPTY
+        UNSUPPORTED_ENVIRONMENT, IO_ERROR, INVALID_PATH, NO_SUCH_PATH, TARGET_NOT_EMPTY, INSUFFICIENT_SPACE
     }
 
     private final Kind kind;
@@ -154,6 +154,31 @@ public abstract class BackupException extends RuntimeException {
     public static final class DiskFull extends BackupException {
         public DiskFull(String message, Throwable cause) {
             super(Kind.DISK_FULL, message, cause);
+        }
+    }
+
+    /**
+     * A backup refused before it wrote anything to its cycle: the level could need more bytes than the backup root's
+     * file system has free (see docs/design.md, "The disk guard"). Unlike {@link DiskFull}, nothing ran out.
+     */
+    public static final class InsufficientSpace extends BackupException {
+        private final long needed;
+        private final long free;
+
+        public InsufficientSpace(String message, long needed, long free) {
+            super(Kind.INSUFFICIENT_SPACE, message);
+            this.needed = needed;
+            this.free = free;
+        }
+
+        /** The upper bound of the level's archive, in bytes. */
+        public long needed() {
+            return needed;
+        }
+
+        /** What the backup root's file system had usable, in bytes. */
+        public long free() {
+            return free;
         }
     }
 

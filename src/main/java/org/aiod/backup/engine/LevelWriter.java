@@ -56,10 +56,6 @@ record LevelWriter(EngineOptions options, Layout layout, FileContent fileContent
         long cycle = next.cycle();
         int level = next.level();
         Path cycleDir = layout.cycleDir(dataset, cycle);
-        Files.createDirectories(cycleDir);
-        if (level == 0) {
-            discardIncompleteCycle(dataset, cycle, warnings);
-        }
         SnapshotFile.Snapshot previous = level == 0 ? null : SnapshotFile.read(layout.snapshot(dataset, cycle));
         Instant start = Instant.now().minus(options.startTimeMargin());
 
@@ -79,6 +75,13 @@ record LevelWriter(EngineOptions options, Layout layout, FileContent fileContent
                 try (SnapshotFile.Writer snapshot = new SnapshotFile.Writer(Files.newOutputStream(tmpSnapshot,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), start)) {
                     archiver.writeDirectories(tar, snapshot);
+                }
+                // pass 1 walked the whole tree: the archive's bound is known before any file's content is written,
+                // and nothing of this level is in the cycle yet, only in the state directory's tmp/
+                requireSpace(dataset, archiver.archiveBound(), channel.size());
+                Files.createDirectories(cycleDir);
+                if (level == 0) {
+                    discardIncompleteCycle(dataset, cycle, warnings);
                 }
                 listener.phase(Phase.DIRECTORIES_WRITTEN);
                 try (SnapshotFile.Reader snapshot = new SnapshotFile.Reader(
@@ -118,6 +121,30 @@ record LevelWriter(EngineOptions options, Layout layout, FileContent fileContent
             Files.deleteIfExists(tmpSnapshot);
         }
     }
+
+    /**
+     * The disk guard: refuses the level when its archive could need more than the backup root's file system has
+     * usable. {@code tarBound} is the uncompressed tar stream's bound; compression may grow incompressible data a
+     * little (zstd's worst case is under 1/256 of the input plus frame headers, deflate's far less), hence the
+     * allowance. {@code written} is what of the archive is already in its temporary file (on the same file system),
+     * which the file system counts as used.
+     */
+    private void requireSpace(String dataset, long tarBound, long written) throws IOException {
+        long needed = tarBound + tarBound / COMPRESSION_GROWTH_DIVISOR + COMPRESSION_FRAMING_BYTES;
+        Path root = options.backupRoot();
+        long usable = Files.getFileStore(layout.backupDir(dataset)).getUsableSpace();
+        long free = usable + written;
+        if (needed > free) {
+            throw new BackupException.InsufficientSpace("not enough space to back up dataset '" + dataset
+                    + "': the level needs up to " + needed + " bytes, the backup root " + root + " has " + free
+                    + " bytes free; nothing was written to its cycles", needed, free);
+        }
+    }
+
+    /** Compression grows incompressible input by less than 1/128 of it (zstd: 1/256, deflate: about 1/3000). */
+    private static final int COMPRESSION_GROWTH_DIVISOR = 128;
+    /** Frame and block headers of the compressed stream, and the SHA256SUMS rewritten at commit. */
+    private static final long COMPRESSION_FRAMING_BYTES = 64 * 1024;
 
     /** Gathers what {@link CyclePlanner} needs about the last cycle on disk and asks it which level is next. */
     private CyclePlanner.Next nextLevel(String dataset, List<String> warnings) throws IOException {

@@ -93,6 +93,11 @@ public enum ErrorCode {
     NOT_WRITABLE(500, ExitStatus.FAILED),
     /** The file system ran out of space. */
     DISK_FULL(500, ExitStatus.FAILED),
+    /**
+     * A backup refused before writing: its level could need more bytes than the backup root's file system has free.
+     * 507 Insufficient Storage (RFC 4918): the service cannot store what the request needs; nothing was written.
+     */
+    INSUFFICIENT_SPACE(507, ExitStatus.FAILED),
     /** The JVM cannot represent file names faithfully. */
     UNSUPPORTED_ENVIRONMENT(500, ExitStatus.FAILED),
     /** Any other I/O failure. */
@@ -146,6 +151,7 @@ public enum ErrorCode {
             case INVALID_PATH -> INVALID_PATH;
             case NO_SUCH_PATH -> NO_SUCH_PATH;
             case TARGET_NOT_EMPTY -> TARGET_NOT_EMPTY;
+            case INSUFFICIENT_SPACE -> INSUFFICIENT_SPACE;
         };
     }
 

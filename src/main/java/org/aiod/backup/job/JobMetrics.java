@@ -27,11 +27,13 @@ import org.jboss.logging.Logger;
 
 /**
  * The jobs' metrics, served in Prometheus format at {@code /q/metrics}. Micrometer names, with the Prometheus name
- * each becomes; tag values are lower case ({@code type} = {@code backup}|{@code restore}, {@code status} =
+ * each becomes; tag values are lower case ({@code type} = the {@link JobType} constant's name in lower case, for every
+ * constant, those added later included: {@code backup}|{@code restore}|..., {@code status} =
  * {@code succeeded}|{@code partial}|{@code failed}|{@code rejected}):
  * <ul>
  * <li>{@value #LAST_SUCCESS} ({@code backup_last_success_timestamp_seconds}), gauge, tags {@code dataset},
- * {@code type}: when the last successful backup (restore) of the dataset finished, in seconds since the epoch. At
+ * {@code type}: when the last successful job of that type (a backup, a restore, any other job type) of the dataset
+ * finished, in seconds since the epoch; an alert on {@code type="verify"} needs nothing more than a verify job. At
  * start-up it is seeded from the job journal and, for backups, from the modification time of the dataset's newest
  * archive on disk (so backups the command line or the legacy scripts took count too); a dataset that never had
  * one has no series.</li>
@@ -203,7 +205,7 @@ public class JobMetrics implements JobListener {
         if (at == null) {
             return;
         }
-        gauge(LAST_SUCCESS, "seconds", "When the dataset's last successful backup or restore finished, in seconds"
+        gauge(LAST_SUCCESS, "seconds", "When the dataset's last successful job of the type finished, in seconds"
                 + " since the epoch (1970-01-01T00:00:00Z)", dataset, type).accumulateAndGet(at.toEpochMilli(),
                         Math::max);
     }

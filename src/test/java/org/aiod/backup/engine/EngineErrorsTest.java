@@ -210,9 +210,23 @@ class EngineErrorsTest {
         Path root = Files.createDirectories(tmp.resolve("small"));
         mountTmpfs(root, "size=1m");
         Engine cramped = new Engine(EngineOptions.defaults(dataRoot, root));
-        Path big = Trees.write(dataRoot.resolve(DS).resolve("big.bin"), Trees.randomBytes(3, 3 * 1024 * 1024));
+        // the file is empty when the walk sizes the level (so the disk guard lets it pass) and grows to 3 MiB before
+        // its content is written: the disk fills during the write, which only DISK_FULL can report
+        Path big = Trees.write(dataRoot.resolve(DS).resolve("big.bin"), new byte[0]);
+        ProgressListener grows = new ProgressListener() {
+            @Override
+            public void phase(Phase phase) {
+                if (phase == Phase.DIRECTORIES_WRITTEN) {
+                    try {
+                        Files.write(big, Trees.randomBytes(3, 3 * 1024 * 1024));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
 
-        BackupException.DiskFull e = assertThrows(BackupException.DiskFull.class, () -> cramped.backup(DS));
+        BackupException.DiskFull e = assertThrows(BackupException.DiskFull.class, () -> cramped.backup(DS, grows));
         assertEquals("DISK_FULL", e.code());
         assertTrue(e.getMessage().contains("'" + DS + "'"), e.getMessage());
 
@@ -234,6 +248,55 @@ class EngineErrorsTest {
         TreeSnapshot.of(dest.resolve(DS)).assertSameAs(TreeSnapshot.of(dataRoot.resolve(DS)),
                 "GNU tar restore of the level written after the disk-full one");
         assertEquals(List.of(), names(root.resolve(".aiod-backup").resolve("tmp").resolve(DS)));
+    }
+
+    /**
+     * The disk guard (needs root: mounts an 8 MiB tmpfs as the backup root). A level whose archive could need more
+     * than the file system has free is refused with INSUFFICIENT_SPACE before anything is written, for an
+     * incremental level and for the level 0 of a new cycle alike; the backup root is left as it was, file by file,
+     * and levels that fit are still written.
+     */
+    @Test
+    void levelLargerThanTheFreeSpaceIsRefusedBeforeWritingOnA8MiBTmpfsAsRoot() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("small"));
+        mountTmpfs(root, "size=8m");
+        Engine cramped = new Engine(EngineOptions.defaults(dataRoot, root).withCycleLength(2));
+        assertEquals(0, cramped.backup(DS).level());
+        Path big = Trees.write(dataRoot.resolve(DS).resolve("big.bin"), Trees.randomBytes(5, 12 * 1024 * 1024));
+
+        // left out: the lock files and the runs' scratch directory, which every run (refused or not) rewrites and
+        // sweeps; that scratch is asserted empty instead
+        java.util.function.Predicate<String> rewrittenByEveryRun = p -> p.equals(".aiod-backup/locks")
+                || p.equals(".aiod-backup/tmp");
+        Path scratch = root.resolve(".aiod-backup").resolve("tmp").resolve(DS);
+        TreeSnapshot before = TreeSnapshot.of(root, rewrittenByEveryRun);
+        BackupException.InsufficientSpace e = assertThrows(BackupException.InsufficientSpace.class,
+                () -> cramped.backup(DS));
+        assertEquals("INSUFFICIENT_SPACE", e.code());
+        assertTrue(e.needed() > 12L * 1024 * 1024, "the bound covers the file: " + e.needed());
+        assertTrue(e.free() < 8L * 1024 * 1024, "free on an 8 MiB tmpfs: " + e.free());
+        for (String named : List.of("'" + DS + "'", root.toString(), e.needed() + " bytes", e.free() + " bytes")) {
+            assertTrue(e.getMessage().contains(named), () -> "should name " + named + ": " + e.getMessage());
+        }
+        TreeSnapshot.of(root, rewrittenByEveryRun).assertSameAs(before,
+                "the backup root after the refused incremental level");
+        assertEquals(List.of(), names(scratch), "temporary files left by the refused level");
+
+        // what fits is still backed up: level 1 of the same cycle
+        Files.delete(big);
+        Trees.write(dataRoot.resolve(DS).resolve("medium.bin"), Trees.randomBytes(6, 1024 * 1024));
+        BackupSummary fits = cramped.backup(DS);
+        assertEquals(0, fits.cycle());
+        assertEquals(1, fits.level());
+
+        // the next level is the level 0 of cycle 1: refused without creating the cycle's directory
+        Trees.write(dataRoot.resolve(DS).resolve("big.bin"), Trees.randomBytes(7, 12 * 1024 * 1024));
+        TreeSnapshot full = TreeSnapshot.of(root, rewrittenByEveryRun);
+        assertThrows(BackupException.InsufficientSpace.class, () -> cramped.backup(DS));
+        TreeSnapshot.of(root, rewrittenByEveryRun).assertSameAs(full,
+                "the backup root after the refused level 0");
+        assertEquals(List.of(), names(scratch), "temporary files left by the refused level 0");
+        assertFalse(Files.exists(root.resolve(DS).resolve(DS + "_1")), "cycle 1 was created");
     }
 
     // ---- helpers

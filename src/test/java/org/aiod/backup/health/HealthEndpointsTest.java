@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,5 +84,18 @@ class HealthEndpointsTest {
                 .asString());
         assertEquals(Optional.of(1.0), metrics.value("backup_broker_connected", Map.of("link", "commands")));
         assertEquals(Optional.of(1.0), metrics.value("backup_broker_connected", Map.of("link", "events")));
+    }
+
+    @Test
+    void wellHasTheBackupDiskCheckAndItsGaugesAreServed() throws IOException {
+        given().when().get("/q/health/well").then()
+                .body("checks.find { it.name == 'backup-disk' }.status", is("UP"))
+                .body("checks.find { it.name == 'backup-disk' }.data.warnFreeBytes", is(1 << 30));
+        PrometheusText metrics = PrometheusText.parse(given().get("/q/metrics").then().statusCode(200).extract()
+                .asString());
+        double free = metrics.value("backup_root_free_bytes", Map.of()).orElseThrow();
+        long actual = Files.getFileStore(config.backupRoot()).getUsableSpace();
+        assertTrue(Math.abs(free - actual) < 64L * 1024 * 1024, free + " vs " + actual);
+        assertEquals(Optional.of((double) (1L << 30)), metrics.value("backup_root_warn_free_bytes", Map.of()));
     }
 }

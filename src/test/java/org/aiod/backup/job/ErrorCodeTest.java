@@ -53,6 +53,7 @@ class ErrorCodeTest {
         TODAY.put("UNSAFE_MEMBER", 500);
         TODAY.put("NOT_WRITABLE", 500);
         TODAY.put("DISK_FULL", 500);
+        TODAY.put("INSUFFICIENT_SPACE", 507);
         TODAY.put("UNSUPPORTED_ENVIRONMENT", 500);
         TODAY.put("IO_ERROR", 500);
         TODAY.put("INTERRUPTED", 500);
