@@ -35,7 +35,7 @@ public final class Engine {
         this.inventory = new Inventory(layout);
         this.leftovers = new Leftovers(layout);
         this.browser = new Browser(layout);
-        this.pruner = new Pruner(options, layout, inventory);
+        this.pruner = new Pruner(options, layout, inventory, verifyRecords);
     }
 
     public EngineOptions options() {

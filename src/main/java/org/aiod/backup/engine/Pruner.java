@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * pruning/&lt;dataset&gt;/cycle-&lt;label&gt;-&lt;id&gt;   the cycle directory, moved out, being deleted
  * </pre>
  */
-record Pruner(EngineOptions options, Layout layout, Inventory inventory) {
+record Pruner(EngineOptions options, Layout layout, Inventory inventory, VerifyRecords verifyRecords) {
 
     private static final Pattern RECORD = Pattern.compile(
             "cycle (\\d{1,18}) ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) (\\d+) (\\d+)\n?");
@@ -63,7 +63,13 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory) {
                 warnings.addAll(recover(layout, dataset));
             }
             // the good level 0s by what is on disk; a level 0 a verify found corrupt is not good either
-            Predicate<CycleInfo> goodFull = Retention.HAS_LEVEL_0;
+            java.util.Set<Long> corruptFulls = new java.util.HashSet<>();
+            for (LevelVerified verified : verifyRecords.current(dataset)) {
+                if (verified.level() == 0 && verified.status() == LevelCheck.Status.CORRUPT) {
+                    corruptFulls.add(verified.cycle());
+                }
+            }
+            Predicate<CycleInfo> goodFull = Retention.HAS_LEVEL_0.and(c -> !corruptFulls.contains(c.cycle()));
             Retention.Decision decision = Retention.decide(inventory.cycles(dataset), policy, Instant.now(),
                     goodFull);
             List<PruneSummary.Removed> removed = new ArrayList<>();

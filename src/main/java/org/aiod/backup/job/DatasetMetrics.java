@@ -28,9 +28,11 @@ import org.jboss.logging.Logger;
  * <li>{@value #CYCLES} ({@code backup_dataset_cycles}): its cycle directories;</li>
  * <li>{@value #UNVERIFIED} ({@code backup_dataset_levels_unverified}): its archives that no verify ever read through
  * ({@link LevelEntry#lastVerified()} empty).</li>
+ * <li>{@value #CORRUPT} ({@code backup_dataset_levels_corrupt}): its archives whose last verify found them corrupt
+ * ({@link LevelEntry.ChecksumState#CORRUPT}); a level rewritten or removed since is no longer counted.</li>
  * </ul>
  * Read from the {@link DatasetCatalog} when Prometheus scrapes: a directory listing of each cycle, the stat of each
- * archive and its {@code SHA256SUMS}, never an archive's content. One reading serves the three gauges of a dataset
+ * archive and its {@code SHA256SUMS}, never an archive's content. One reading serves the four gauges of a dataset
  * for {@link #FRESH_NANOS} so that a scrape lists each dataset once. A dataset gets its gauges at start-up or, when it
  * appears later (a new directory in the data root), once any job of the service finishes; a dataset that is gone
  * keeps its series, at 0.
@@ -43,6 +45,7 @@ public class DatasetMetrics implements JobListener {
     static final String BYTES = "backup.dataset.bytes";
     static final String CYCLES = "backup.dataset.cycles";
     static final String UNVERIFIED = "backup.dataset.levels.unverified";
+    static final String CORRUPT = "backup.dataset.levels.corrupt";
     /** How long one reading of a dataset serves its gauges: longer than a scrape takes, shorter than any interval. */
     static final long FRESH_NANOS = 2_000_000_000L;
 
@@ -52,7 +55,7 @@ public class DatasetMetrics implements JobListener {
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
 
     /** One reading of a dataset's cycles. */
-    private record Reading(long at, long bytes, long cycles, long unverified) {
+    private record Reading(long at, long bytes, long cycles, long unverified, long corrupt) {
     }
 
     private final long freshNanos;
@@ -93,6 +96,8 @@ public class DatasetMetrics implements JobListener {
                 gauge(CYCLES, null, "Cycles of the dataset on the backup root", dataset, Reading::cycles);
                 gauge(UNVERIFIED, null, "Archives of the dataset that no verify has read through", dataset,
                         Reading::unverified);
+                gauge(CORRUPT, null, "Archives of the dataset that their last verify found corrupt", dataset,
+                        Reading::corrupt);
             }
         }
     }
@@ -125,11 +130,14 @@ public class DatasetMetrics implements JobListener {
         List<CycleEntry> cycles = catalog.cycles(dataset);
         long bytes = 0;
         long unverified = 0;
+        long corrupt = 0;
         for (CycleEntry cycle : cycles) {
             bytes += cycle.bytes();
-            unverified += cycle.levels().stream().filter(l -> l.lastVerified().isEmpty()).count();
-            unverified += cycle.levelsAfterGap().stream().filter(l -> l.lastVerified().isEmpty()).count();
+            for (List<LevelEntry> levels : List.of(cycle.levels(), cycle.levelsAfterGap())) {
+                unverified += levels.stream().filter(l -> l.lastVerified().isEmpty()).count();
+                corrupt += levels.stream().filter(l -> l.checksum() == LevelEntry.ChecksumState.CORRUPT).count();
+            }
         }
-        return new Reading(now, bytes, cycles.size(), unverified);
+        return new Reading(now, bytes, cycles.size(), unverified, corrupt);
     }
 }

@@ -132,6 +132,24 @@ class PruneTest {
         assertEquals(3, summary.kept().size());
     }
 
+    /** A level 0 that a verify found corrupt is no good full: the newest full before it is kept, whatever the rules. */
+    @Test
+    void aFullThatAVerifyFoundCorruptDoesNotCountAsTheNewestGoodFull() throws Exception {
+        backups(5); // cycles 0 and 1 with levels 0..1, cycle 2 with level 0
+        Path full = cycleDir(2).resolve(DS + "0.tar.gz");
+        byte[] bytes = Files.readAllBytes(full);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(full, bytes);
+        engine.verify(DS, VerifyDepth.CHECKSUMS, ProgressListener.NONE);
+
+        PruneSummary summary = engine.prune(DS, keepLast(1), false, ProgressListener.NONE);
+
+        assertEquals(List.of(0L), summary.removed().stream().map(PruneSummary.Removed::cycle).toList());
+        assertEquals(List.of(new PruneSummary.Kept(1, List.of("newest-full")),
+                new PruneSummary.Kept(2, List.of("newest-cycle", "keep-last"))), summary.kept());
+        assertRestores("1/0", "1/1");
+    }
+
     @Test
     void datasetWithoutBackupsIsRefused() {
         BackupException e = assertThrows(BackupException.class,

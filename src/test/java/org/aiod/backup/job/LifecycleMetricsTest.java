@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
+import org.aiod.backup.engine.ProgressListener;
+import org.aiod.backup.engine.VerifyDepth;
 import org.aiod.backup.engine.testing.Trees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,20 @@ class LifecycleMetricsTest {
         assertEquals(3.0, value(registry, DatasetMetrics.UNVERIFIED, "ds"), "no level was ever verified");
         assertEquals(archiveBytes(tmp.resolve("backups/late")), value(registry, DatasetMetrics.BYTES, "late"));
         assertEquals(1.0, value(registry, DatasetMetrics.CYCLES, "late"));
+        assertEquals(0.0, value(registry, DatasetMetrics.CORRUPT, "ds"));
+
+        // a verify reads every level through: none is unverified; then one byte of level 1 is flipped and the next
+        // verify finds it: one corrupt level, which the alert on backup_dataset_levels_corrupt fires on
+        engine.verify("ds", VerifyDepth.CHECKSUMS, ProgressListener.NONE);
+        assertEquals(0.0, value(registry, DatasetMetrics.UNVERIFIED, "ds"));
+        assertEquals(0.0, value(registry, DatasetMetrics.CORRUPT, "ds"));
+        Path level1 = tmp.resolve("backups/ds/ds_0/ds1.tar.gz");
+        byte[] bytes = Files.readAllBytes(level1);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(level1, bytes);
+        engine.verify("ds", VerifyDepth.CHECKSUMS, ProgressListener.NONE);
+        assertEquals(1.0, value(registry, DatasetMetrics.CORRUPT, "ds"), "the flipped byte is found");
+        assertEquals(0.0, value(registry, DatasetMetrics.UNVERIFIED, "ds"));
     }
 
     private Engine engine() {
