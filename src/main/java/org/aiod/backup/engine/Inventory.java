@@ -2,10 +2,12 @@ package org.aiod.backup.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -29,25 +31,40 @@ record Inventory(Layout layout) {
         try {
             List<CycleInfo> cycles = new ArrayList<>();
             for (long label : layout.cycleLabels(dataset)) {
-                Map<String, String> sums = Checksums.read(layout.sums(dataset, label));
-                TreeMap<Integer, Path> archives = layout.archives(dataset, label);
-                List<Integer> missing = Layout.missingLevels(archives);
-                int firstMissing = missing.isEmpty() ? Integer.MAX_VALUE : missing.get(0);
-                List<LevelInfo> levels = new ArrayList<>();
-                List<LevelInfo> afterGap = new ArrayList<>();
-                for (Map.Entry<Integer, Path> entry : archives.entrySet()) {
-                    Path archive = entry.getValue();
-                    LevelInfo info = new LevelInfo(entry.getKey(), archive, Files.size(archive),
-                            Files.getLastModifiedTime(archive).toInstant(),
-                            sums.get(archive.getFileName().toString()));
-                    (entry.getKey() < firstMissing ? levels : afterGap).add(info);
+                try {
+                    cycle(dataset, label).ifPresent(cycles::add);
+                } catch (NoSuchFileException e) {
+                    // read without the lock: a prune may take a cycle away while it is being read, as a whole (it
+                    // renames the cycle directory first), so a cycle whose directory is gone is simply not listed
+                    if (Files.isDirectory(layout.cycleDir(dataset, label))) {
+                        throw e;
+                    }
                 }
-                cycles.add(new CycleInfo(label, layout.cycleDir(dataset, label), List.copyOf(levels),
-                        List.copyOf(missing), List.copyOf(afterGap)));
             }
             return cycles;
         } catch (IOException e) {
             throw FileOps.translate(e, "listing the cycles of dataset '" + dataset + "'");
         }
+    }
+
+    /** One cycle as it is on disk; empty when its directory went away since the cycles were listed. */
+    private Optional<CycleInfo> cycle(String dataset, long label) throws IOException {
+        Map<String, String> sums = Checksums.read(layout.sums(dataset, label));
+        TreeMap<Integer, Path> archives = layout.archives(dataset, label);
+        if (archives.isEmpty() && !Files.isDirectory(layout.cycleDir(dataset, label))) {
+            return Optional.empty();
+        }
+        List<Integer> missing = Layout.missingLevels(archives);
+        int firstMissing = missing.isEmpty() ? Integer.MAX_VALUE : missing.get(0);
+        List<LevelInfo> levels = new ArrayList<>();
+        List<LevelInfo> afterGap = new ArrayList<>();
+        for (Map.Entry<Integer, Path> entry : archives.entrySet()) {
+            Path archive = entry.getValue();
+            LevelInfo info = new LevelInfo(entry.getKey(), archive, Files.size(archive),
+                    Files.getLastModifiedTime(archive).toInstant(), sums.get(archive.getFileName().toString()));
+            (entry.getKey() < firstMissing ? levels : afterGap).add(info);
+        }
+        return Optional.of(new CycleInfo(label, layout.cycleDir(dataset, label), List.copyOf(levels),
+                List.copyOf(missing), List.copyOf(afterGap)));
     }
 }

@@ -150,6 +150,34 @@ class PruneTest {
         assertRestores("1/0", "1/1");
     }
 
+    /** Listing reads without the lock (the API, the metrics): a cycle a prune takes away meanwhile is just gone. */
+    @Test
+    void listingWhileAPruneRemovesCyclesNeverFails() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            backups(8);
+            java.util.concurrent.atomic.AtomicBoolean pruning = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CompletableFuture<Void> lister = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        while (pruning.get()) {
+                            for (CycleInfo cycle : engine.cycles(DS)) {
+                                assertTrue(Files.isDirectory(cycle.directory()) || !cycle.levels().isEmpty(),
+                                        "a listed cycle without its directory has its levels");
+                            }
+                            listings.incrementAndGet();
+                        }
+                    });
+            try {
+                engine.prune(DS, keepLast(1), false, ProgressListener.NONE);
+            } finally {
+                pruning.set(false);
+            }
+            lister.get(60, java.util.concurrent.TimeUnit.SECONDS); // rethrows what a listing threw
+            assertTrue(listings.get() > 0);
+            assertEquals(1, engine.cycles(DS).size());
+        }
+    }
+
     @Test
     void datasetWithoutBackupsIsRefused() {
         BackupException e = assertThrows(BackupException.class,
