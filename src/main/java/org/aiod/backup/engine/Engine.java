@@ -18,6 +18,7 @@ public final class Engine {
     private final Inventory inventory;
     private final Leftovers leftovers;
     private final Browser browser;
+    private final VerifyRecords verifyRecords;
 
     public Engine(EngineOptions options) {
         this(options, FileContent.DIRECT);
@@ -28,7 +29,8 @@ public final class Engine {
         Layout layout = new Layout(options.dataRoot(), options.backupRoot(), options.stateDir());
         this.levelWriter = new LevelWriter(options, layout, fileContent);
         this.restoreRun = new RestoreRun(options, layout);
-        this.verifier = new Verifier(options, layout);
+        this.verifyRecords = new VerifyRecords(layout);
+        this.verifier = new Verifier(options, layout, verifyRecords);
         this.inventory = new Inventory(layout);
         this.leftovers = new Leftovers(layout);
         this.browser = new Browser(layout);
@@ -73,7 +75,9 @@ public final class Engine {
 
     /**
      * Reads every archive of {@code dataset} (of one cycle, or of all when {@code cycle} is null) to its end and
-     * compares it with SHA256SUMS; changes nothing. Takes the dataset's lock, so it sees no level half-committed.
+     * compares it with SHA256SUMS: a {@link VerifyDepth#CHECKSUMS} verify of those cycles. Changes no backup, and
+     * records what it found per level read ({@link #verifications}). Takes the dataset's lock, so it sees no level
+     * half-committed.
      */
     public List<LevelCheck> verify(String dataset, Long cycle) {
         return verifier.verify(dataset, cycle);
@@ -90,15 +94,26 @@ public final class Engine {
 
     /**
      * Verifies {@code dataset} at {@code depth} under its lock and records, per level read, when and how it was
-     * verified and what was found ({@link #verifications}).
+     * verified and what was found ({@link #verifications}). {@link VerifyDepth#CHECKSUMS} reads every archive of
+     * every cycle; {@link VerifyDepth#DRILL} reads the chain of the newest restorable level, restores it into a
+     * scratch directory in the engine's state and checks every member (see "Verify" in docs/design.md). What is
+     * found corrupt is in the summary, not thrown.
+     *
+     * @throws BackupException.DatasetNotFound the dataset has no backups
+     * @throws BackupException.LockTimeout     another run held the dataset's lock too long
      */
     public VerifySummary verify(String dataset, VerifyDepth depth, ProgressListener listener) {
-        throw new UnsupportedOperationException("verify at a depth: issue #11, being written");
+        return verifier.verify(dataset, Objects.requireNonNull(depth, "depth"), listener);
     }
 
-    /** The last recorded verify of each level of {@code dataset} that has been verified; empty when none has. */
+    /**
+     * The last recorded verify of each level of {@code dataset} that has been verified, ordered by cycle then
+     * level; empty when none has. Read without the lock. A level whose archive is gone or changed (size or
+     * modification time) since it was verified is not listed.
+     */
     public List<LevelVerified> verifications(String dataset) {
-        throw new UnsupportedOperationException("verifications: issue #11, being written");
+        Layout.requireValidName(dataset);
+        return verifyRecords.current(dataset);
     }
 
     /**

@@ -106,6 +106,19 @@ final class Layout {
         return stateDir().resolve("tmp");
     }
 
+    /** The dataset's verify records: the last verify of each level (see VerifyRecords). */
+    Path verifyRecord(String ds) {
+        return stateDir().resolve("verified").resolve(ds);
+    }
+
+    /**
+     * Where a drill restores the dataset's newest level: a directory of the engine's state, so on the backup root's
+     * file system, never in the data root. Its scratch directory inside is written down like a restore's staging.
+     */
+    Path drillDir(String ds) {
+        return stateDir().resolve("drill").resolve(ds);
+    }
+
     /** Cycle labels present on disk, ascending numerically. */
     List<Long> cycleLabels(String ds) throws IOException {
         Pattern pattern = Pattern.compile(Pattern.quote(ds) + "_(\\d{1,18})");

@@ -24,5 +24,7 @@ public enum Phase {
     /** Restore: the old content has been moved aside; the staged tree is not yet in place. */
     OLD_CONTENT_MOVED,
     /** Restore: the staged tree is in place; the old content is about to be deleted. */
-    SWAPPED
+    SWAPPED,
+    /** Verify, drill: the level is restored into the scratch directory, which is not yet checked nor removed. */
+    DRILL_RESTORED
 }
