@@ -110,7 +110,7 @@ public interface BackupConfig {
     default RetentionPolicy retentionPolicy() {
         Retention r = retention();
         return new RetentionPolicy(r.keepLast(), r.keepWithin().orElse(null), r.keepDaily(), r.keepWeekly(),
-                r.keepMonthly(), r.timezone().orElseGet(ZoneId::systemDefault));
+                r.keepMonthly(), r.timezone().filter(z -> !z.isBlank()).map(ZoneId::of).orElseGet(ZoneId::systemDefault));
     }
 
     interface Schedule {
@@ -156,8 +156,11 @@ public interface BackupConfig {
         @WithDefault("0")
         int keepMonthly();
 
-        /** The time zone in which days, weeks and months are counted (an id such as {@code Europe/Paris}); unset: the system's. */
-        Optional<ZoneId> timezone();
+        /**
+         * The time zone in which days, weeks and months are counted, an id such as {@code Europe/Paris} or
+         * {@code UTC}; unset: the system's. An id that names no zone fails start-up.
+         */
+        Optional<String> timezone();
     }
 
     interface Verify {
