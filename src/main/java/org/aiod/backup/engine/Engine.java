@@ -19,6 +19,7 @@ public final class Engine {
     private final Leftovers leftovers;
     private final Browser browser;
     private final VerifyRecords verifyRecords;
+    private final Pruner pruner;
 
     public Engine(EngineOptions options) {
         this(options, FileContent.DIRECT);
@@ -34,6 +35,7 @@ public final class Engine {
         this.inventory = new Inventory(layout);
         this.leftovers = new Leftovers(layout);
         this.browser = new Browser(layout);
+        this.pruner = new Pruner(options, layout, inventory);
     }
 
     public EngineOptions options() {
@@ -89,7 +91,7 @@ public final class Engine {
      * being written or the newest cycle with a good level 0.
      */
     public PruneSummary prune(String dataset, RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
-        throw new UnsupportedOperationException("prune: issue #11, being written");
+        return pruner.prune(dataset, policy, dryRun, listener);
     }
 
     /**

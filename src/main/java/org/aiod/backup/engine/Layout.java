@@ -102,6 +102,20 @@ final class Layout {
         return stateDir().resolve("staging");
     }
 
+    /** Where a prune writes down the cycle it is removing (see Pruner). */
+    Path pruneRecord(String ds) {
+        return pruneRecords().resolve(ds);
+    }
+
+    Path pruneRecords() {
+        return stateDir().resolve("prune");
+    }
+
+    /** Where a prune moves a cycle directory out of the backup directory before deleting it. */
+    Path pruneWorkspace(String ds) {
+        return stateDir().resolve("pruning").resolve(ds);
+    }
+
     Path tmpDirs() {
         return stateDir().resolve("tmp");
     }

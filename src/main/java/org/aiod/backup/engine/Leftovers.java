@@ -11,7 +11,8 @@ import java.util.TreeSet;
 
 /**
  * Removes or completes what killed runs left behind: the temporary files of backups, and the staging and swap
- * directories of restores (as written down in the engine's state, see {@link Staging}). Runs do the same for their
+ * directories of restores (as written down in the engine's state, see {@link Staging}), and the cycles a prune
+ * had moved out but not yet deleted (see {@link Pruner}). Runs do the same for their
  * own dataset once they hold its lock; this does it for every dataset at once, at the service's start-up.
  */
 record Leftovers(Layout layout) {
@@ -26,6 +27,7 @@ record Leftovers(Layout layout) {
         try {
             candidates.addAll(namesIn(layout.tmpDirs()));
             candidates.addAll(namesIn(layout.stagingRecords()));
+            candidates.addAll(namesIn(layout.pruneRecords()));
         } catch (IOException e) {
             throw FileOps.translate(e, "looking for leftovers of killed runs in " + layout.stateDir());
         }
@@ -62,8 +64,10 @@ record Leftovers(Layout layout) {
                     DatasetChecks.isDatasetDirectory(dataset, layout.datasetDir(dataset));
                     recovered = Staging.of(layout, dataset).recover();
                 }
+                List<String> notes = new ArrayList<>(recovered.notes());
+                notes.addAll(Pruner.recover(layout, dataset));
                 report.add(new LeftoverRecovery(dataset, LeftoverRecovery.Outcome.RECOVERED, tempFiles,
-                        recovered.swapsCompleted(), recovered.stagingRemoved(), recovered.notes()));
+                        recovered.swapsCompleted(), recovered.stagingRemoved(), List.copyOf(notes)));
             } catch (IOException e) {
                 report.add(new LeftoverRecovery(dataset, LeftoverRecovery.Outcome.FAILED, 0, 0, 0,
                         List.of(FileOps.translate(e, "recovering leftovers of dataset '" + dataset + "'")
@@ -77,7 +81,7 @@ record Leftovers(Layout layout) {
     }
 
     private boolean hasLeftovers(String dataset) {
-        if (Staging.hasRecord(layout.stagingRecord(dataset))) {
+        if (Staging.hasRecord(layout.stagingRecord(dataset)) || Pruner.hasRecord(layout, dataset)) {
             return true;
         }
         try (var entries = Files.newDirectoryStream(layout.tmpDir(dataset))) {

@@ -41,7 +41,9 @@ record LevelWriter(EngineOptions options, Layout layout, FileContent fileContent
             DatasetChecks.requireDatasetDirectory(dataset, datasetDir);
             Path tmp = sweep(dataset);
             Staging.Recovered recovered = Staging.of(layout, dataset).recover();
-            return writeLevel(dataset, datasetDir, tmp, listener, started, lock.waited(), recovered.notes());
+            List<String> recoveryNotes = new ArrayList<>(recovered.notes());
+            recoveryNotes.addAll(Pruner.recover(layout, dataset));
+            return writeLevel(dataset, datasetDir, tmp, listener, started, lock.waited(), recoveryNotes);
         } catch (IOException e) {
             throw FileOps.translate(e, "backing up dataset '" + dataset + "'");
         }

@@ -26,5 +26,11 @@ public enum Phase {
     /** Restore: the staged tree is in place; the old content is about to be deleted. */
     SWAPPED,
     /** Verify, drill: the level is restored into the scratch directory, which is not yet checked nor removed. */
-    DRILL_RESTORED
+    DRILL_RESTORED,
+    /** Prune, for each cycle removed: the cycle is written down; it is still whole in place. */
+    PRUNE_RECORDED,
+    /** Prune: the cycle directory is out of the backup directory, in the prune workspace; not yet deleted. */
+    PRUNE_MOVED,
+    /** Prune: the cycle directory is deleted; its record is not yet removed. */
+    PRUNE_DELETED
 }

@@ -3,9 +3,10 @@ package org.aiod.backup.engine;
 import java.nio.file.Path;
 
 /**
- * Runs one backup or restore in a child JVM and kills that JVM on the spot ({@code Runtime.halt}, no shutdown
+ * Runs one backup, restore or prune in a child JVM and kills that JVM on the spot ({@code Runtime.halt}, no shutdown
  * hooks, no finally blocks) when the run reaches a given point: the closest thing to {@code kill -9} at an exact
- * step. Arguments: {@code dataRoot backupRoot backup|restore|drill haltAt [cycle level [target [path...]]]}, where haltAt
+ * step. Arguments: {@code dataRoot backupRoot backup|restore|drill|prune haltAt [cycle level [target [path...]]]} (for
+ * prune: {@code [keepLast]}), where haltAt
  * is a {@link Phase} name or {@code FILE:n} (after the n-th file), target a directory to restore into ({@code -}:
  * in place) and the paths a subset to restore.
  */
@@ -37,6 +38,9 @@ public final class CrashingRunMain {
             engine.backup("x", listener);
         } else if (args[2].equals("drill")) {
             engine.verify("x", VerifyDepth.DRILL, listener);
+        } else if (args[2].equals("prune")) {
+            engine.prune("x", new RetentionPolicy(Integer.parseInt(args[4]), null, 0, 0, 0,
+                    java.time.ZoneOffset.UTC), false, listener);
         } else {
             RestoreSpec spec = new RestoreSpec("x", Long.parseLong(args[4]), Integer.valueOf(args[5]));
             if (args.length > 6 && !args[6].equals("-")) {

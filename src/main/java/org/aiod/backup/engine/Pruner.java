@@ -1,0 +1,207 @@
+package org.aiod.backup.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A prune run: under the dataset's lock, decides which cycles go ({@link Retention}) and removes each one whole. A
+ * cycle directory holds everything its chain needs (archives, snapshot file, SHA256SUMS; see Layout), so removing
+ * it takes nothing a kept cycle needs. Each removal is crash-safe, the way {@link Staging} makes a restore's swap
+ * safe: the cycle directory and its device and inode are written down (synced) in the engine's state, then it is
+ * renamed, atomically, out of the dataset's backup directory into the prune workspace {@code pruning/<dataset>/}
+ * on the same file system (the parent synced), then deleted there, never following a symlink; the record is removed
+ * last. A prune killed at any step leaves the cycle whole in place or gone from the backup directory, and
+ * {@link #recover} (run by the next prune or backup of the dataset and by {@link Leftovers}) deletes what the record
+ * names in the workspace, only if it is still the directory that was moved there.
+ *
+ * <pre>
+ * prune/&lt;dataset&gt;                         record: "cycle &lt;label&gt; &lt;id&gt; &lt;device&gt; &lt;inode&gt;"
+ * pruning/&lt;dataset&gt;/cycle-&lt;label&gt;-&lt;id&gt;   the cycle directory, moved out, being deleted
+ * </pre>
+ */
+record Pruner(EngineOptions options, Layout layout, Inventory inventory) {
+
+    private static final Pattern RECORD = Pattern.compile(
+            "cycle (\\d{1,18}) ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) (\\d+) (\\d+)\n?");
+
+    /** The cycle being removed, as written down before it is moved. */
+    private record Removal(long cycle, String id, Staging.Key key) {
+        String encode() {
+            return "cycle " + cycle + " " + id + " " + key.device() + " " + key.inode() + "\n";
+        }
+
+        Path moved(Layout layout, String dataset) {
+            return layout.pruneWorkspace(dataset).resolve("cycle-" + cycle + "-" + id);
+        }
+    }
+
+    PruneSummary prune(String dataset, RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
+        Layout.requireValidName(dataset);
+        java.util.Objects.requireNonNull(policy, "policy");
+        DatasetChecks.requireBackups(layout, dataset);
+        try (DatasetLock lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, options.lockTimeout())) {
+            listener.phase(Phase.LOCKED);
+            List<String> warnings = new ArrayList<>();
+            if (!dryRun) {
+                // a dry run changes nothing: what a killed prune left in the workspace is already out of the
+                // backup directory, so the decision below sees the same cycles either way
+                warnings.addAll(recover(layout, dataset));
+            }
+            // the good level 0s by what is on disk; a level 0 a verify found corrupt is not good either
+            Predicate<CycleInfo> goodFull = Retention.HAS_LEVEL_0;
+            Retention.Decision decision = Retention.decide(inventory.cycles(dataset), policy, Instant.now(),
+                    goodFull);
+            List<PruneSummary.Removed> removed = new ArrayList<>();
+            List<PruneSummary.Kept> kept = new ArrayList<>(decision.kept());
+            long bytesFreed = 0;
+            if (!dryRun && !decision.removed().isEmpty()) {
+                workspace(dataset); // refused before anything is moved when something else stands in its place
+            }
+            for (CycleInfo cycle : decision.removed()) {
+                FileStat stat = FileStat.of(cycle.directory());
+                if (!stat.isDirectory()) {
+                    // never moved or followed: only a real directory is a cycle the engine wrote
+                    warnings.add(cycle.directory() + " is not a real directory; left alone");
+                    continue;
+                }
+                long bytes = bytesOf(cycle.directory());
+                if (!dryRun) {
+                    remove(dataset, cycle.cycle(), new Staging.Key(stat.device(), stat.inode()), listener);
+                }
+                removed.add(new PruneSummary.Removed(cycle.cycle(), cycle.levels().size()
+                        + cycle.levelsAfterGap().size(), bytes));
+                bytesFreed += bytes;
+            }
+            warnings.forEach(listener::warning);
+            return new PruneSummary(dataset, dryRun, List.copyOf(removed), List.copyOf(kept), bytesFreed,
+                    List.copyOf(warnings), lock.waited());
+        } catch (IOException e) {
+            throw FileOps.translate(e, "pruning dataset '" + dataset + "'");
+        }
+    }
+
+    /** Removes one cycle directory whole: written down, moved out (the commit point), deleted, record removed. */
+    private void remove(String dataset, long cycle, Staging.Key key, ProgressListener listener) throws IOException {
+        Path directory = layout.cycleDir(dataset, cycle);
+        Path workspace = layout.pruneWorkspace(dataset);
+        Removal removal = new Removal(cycle, UUID.randomUUID().toString(), key);
+        Path recordFile = layout.pruneRecord(dataset);
+        Files.createDirectories(recordFile.getParent());
+        byte[] text = removal.encode().getBytes(StandardCharsets.UTF_8);
+        FileOps.writeAtomically(recordFile, layout.tmpDir(dataset), out -> out.write(text));
+        listener.phase(Phase.PRUNE_RECORDED);
+        Path moved = removal.moved(layout, dataset);
+        Files.move(directory, moved, StandardCopyOption.ATOMIC_MOVE);
+        FileOps.syncDirectory(layout.backupDir(dataset));
+        FileOps.syncDirectory(workspace);
+        listener.phase(Phase.PRUNE_MOVED);
+        FileOps.deleteRecursively(moved);
+        FileOps.syncDirectory(workspace);
+        listener.phase(Phase.PRUNE_DELETED);
+        clear(recordFile);
+    }
+
+    /**
+     * The dataset's prune workspace, created if absent; refused when something else stands in its place (a
+     * symlink, say), so that no cycle is ever moved through it.
+     */
+    private Path workspace(String dataset) throws IOException {
+        Path workspace = layout.pruneWorkspace(dataset);
+        Files.createDirectories(workspace.getParent());
+        try {
+            Files.createDirectory(workspace);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // there already: checked below
+        }
+        if (!FileStat.of(workspace).isDirectory()) {
+            throw new BackupException.NotWritable("prune workspace " + workspace + " is not a real directory; the"
+                    + " engine created no such thing: remove it", null);
+        }
+        return workspace;
+    }
+
+    /** Whether a killed prune left a record for this dataset. */
+    static boolean hasRecord(Layout layout, String dataset) {
+        return Files.exists(layout.pruneRecord(dataset), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Finishes what a killed prune of {@code dataset} left, as its record says; only under the dataset's lock.
+     * The cycle it names was either not moved yet (it is whole in place and stays) or moved into the workspace
+     * (it is out of the backup directory and is deleted now). Returns notes for the run's warnings.
+     */
+    static List<String> recover(Layout layout, String dataset) throws IOException {
+        Path recordFile = layout.pruneRecord(dataset);
+        if (!hasRecord(layout, dataset)) {
+            return List.of();
+        }
+        String text = Files.readString(recordFile, StandardCharsets.UTF_8);
+        Matcher m = RECORD.matcher(text);
+        if (!m.matches()) {
+            throw new BackupException.IoFailure("prune record " + recordFile + " is unreadable ('" + text.strip()
+                    + "'); check " + layout.pruneWorkspace(dataset) + " and remove the record", null);
+        }
+        Removal removal = new Removal(Long.parseLong(m.group(1)), m.group(2),
+                new Staging.Key(Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
+        List<String> notes = new ArrayList<>();
+        Path moved = removal.moved(layout, dataset);
+        if (isOurs(moved, removal.key())) {
+            FileOps.deleteRecursively(moved);
+            FileOps.syncDirectory(moved.getParent());
+            notes.add("finished removing cycle " + removal.cycle() + " of dataset '" + dataset
+                    + "', which a killed prune had taken out of the backup directory");
+        } else if (Files.exists(moved, LinkOption.NOFOLLOW_LINKS)) {
+            notes.add(moved + " is not the cycle directory a killed prune moved there; left alone");
+        } else if (isOurs(layout.cycleDir(dataset, removal.cycle()), removal.key())) {
+            notes.add("cycle " + removal.cycle() + " of dataset '" + dataset + "' was written down by a killed"
+                    + " prune but not taken out; it is whole in place, and the next prune decides again");
+        }
+        clear(recordFile);
+        return notes;
+    }
+
+    private static boolean isOurs(Path path, Staging.Key key) throws IOException {
+        try {
+            FileStat stat = FileStat.of(path);
+            return stat.isDirectory() && stat.device() == key.device() && stat.inode() == key.inode();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static void clear(Path recordFile) throws IOException {
+        if (Files.deleteIfExists(recordFile)) {
+            FileOps.syncDirectory(recordFile.getParent());
+        }
+    }
+
+    /** The bytes of the regular files under a cycle directory, symlinks not followed. */
+    private static long bytesOf(Path directory) throws IOException {
+        long[] bytes = {0};
+        Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    bytes[0] += attributes.size();
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return bytes[0];
+    }
+}
