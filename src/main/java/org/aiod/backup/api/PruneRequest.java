@@ -2,7 +2,7 @@ package org.aiod.backup.api;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** The body of {@code POST /api/prunes}, as the body of a {@code restore-commands} message with {@code "command":"PRUNE"}. */
+/** The body of {@code POST /api/prunes}, as the body of a {@code restore-commands} message whose {@code command} is {@code PRUNE}. */
 @Schema(name = "PruneRequest", description = "Remove the cycles of one dataset that backup.retention.* does not"
         + " keep, each whole; or only say which would go")
 public record PruneRequest(

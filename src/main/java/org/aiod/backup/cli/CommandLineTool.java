@@ -291,8 +291,8 @@ public final class CommandLineTool {
             err.println("aiod-backup: " + job.error().message());
             return job.error().errorCode().exitStatus();
         }
-        long corrupt = result.levels().stream().filter(l -> l.status().equals("CORRUPT")).count();
-        long missing = result.levels().stream().filter(l -> l.status().equals("MISSING")).count();
+        long corrupt = result.corrupt();
+        long missing = result.missing();
         for (VerifyResult.Level check : result.levels()) {
             out.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
                     check.level(), check.archive() == null ? "-" : Path.of(check.archive()).getFileName(),

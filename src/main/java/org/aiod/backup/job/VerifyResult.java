@@ -80,6 +80,16 @@ public record VerifyResult(String depth, List<Level> levels, Drill drill) {
         return new VerifyResult(word(summary.depth()), levels, drill);
     }
 
+    /** How many levels were found corrupt. */
+    public long corrupt() {
+        return count(LevelCheck.Status.CORRUPT);
+    }
+
+    /** How many levels were found missing (a gap in a cycle). */
+    public long missing() {
+        return count(LevelCheck.Status.MISSING);
+    }
+
     /** How many levels were found with {@code status}. */
     long count(LevelCheck.Status status) {
         return levels == null ? 0 : levels.stream().filter(l -> l.status().equals(status.name())).count();
