@@ -42,8 +42,9 @@ public class DatasetResource {
 
     @GET
     @Path("{name}")
-    @Operation(summary = "Get a dataset", description = "Its cycles and levels: archive sizes, times and whether "
-            + "each archive is listed in its cycle's SHA256SUMS. Needs role backup-viewer or above.")
+    @Operation(summary = "Get a dataset", description = "Its cycles and levels: archive sizes, times and each "
+            + "archive's checksum state: listed in its cycle's SHA256SUMS, unlisted, verified (when, how deep) or "
+            + "corrupt, as the last verify found it. Needs role backup-viewer or above.")
     @APIResponse(responseCode = "200", description = "The dataset", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
     @APIResponse(responseCode = "404", description = "Not a managed dataset", content = @Content(

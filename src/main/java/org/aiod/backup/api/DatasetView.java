@@ -3,6 +3,7 @@ package org.aiod.backup.api;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import org.aiod.backup.catalog.CycleEntry;
@@ -14,12 +15,19 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Dataset")
 public record DatasetView(String name, List<Cycle> cycles) {
 
-    /** Whether a level's archive has a line in its cycle's {@code SHA256SUMS}. */
+    /**
+     * What is known of a level archive's integrity. Only {@code verified} says the archive was read and found good;
+     * a checksum listed in {@code SHA256SUMS} says what the archive was when written, not that it still is.
+     */
     public enum ChecksumState {
-        /** Checksummed when written and listed: {@code sha256sum -c SHA256SUMS} in the cycle verifies it. */
-        VERIFIED_LISTED("verified-listed"),
-        /** No line in {@code SHA256SUMS}: a level written by the legacy scripts. */
-        UNLISTED("unlisted");
+        /** Listed in {@code SHA256SUMS} when written, never verified since (or changed after it was). */
+        LISTED("listed"),
+        /** No line in {@code SHA256SUMS} (a level written by the legacy scripts), never verified since. */
+        UNLISTED("unlisted"),
+        /** The last verify read it whole and found it good: {@code verifiedAt}, {@code verifiedDepth}. */
+        VERIFIED("verified"),
+        /** The last verify found it corrupt, or its drill found a bad member: {@code corruption} says what. */
+        CORRUPT("corrupt");
 
         private final String label;
 
@@ -56,22 +64,33 @@ public record DatasetView(String name, List<Cycle> cycles) {
     /**
      * One level of a cycle.
      *
-     * @param archive  the archive's file name in the cycle directory, such as {@code connectors10.tar.gz}
-     * @param size     its size in bytes
-     * @param modified when it was written
-     * @param sha256   its checksum as listed, or {@code null} when unlisted
-     * @param checksum whether it is listed
+     * @param archive       the archive's file name in the cycle directory, such as {@code connectors10.tar.gz}
+     * @param size          its size in bytes
+     * @param modified      when it was written
+     * @param sha256        its checksum as listed, or {@code null} when unlisted
+     * @param checksum      {@code listed}, {@code unlisted}, {@code verified} or {@code corrupt}
+     * @param verifiedAt    when the last verify of it finished; absent when it was never verified
+     * @param verifiedDepth how deep that verify looked, {@code checksums} or {@code drill}; absent with
+     *                      {@code verifiedAt}
+     * @param corruption    what that verify found wrong; present only when {@code checksum} is {@code corrupt}
      */
     @Schema(name = "Level")
     public record Level(int level, String archive, long size, Instant modified, String sha256,
-            ChecksumState checksum) {
+            ChecksumState checksum, @JsonInclude(JsonInclude.Include.NON_NULL) Instant verifiedAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String verifiedDepth,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String corruption) {
 
         static Level of(LevelEntry info) {
+            ChecksumState state = switch (info.checksum()) {
+                case LISTED -> ChecksumState.LISTED;
+                case UNLISTED -> ChecksumState.UNLISTED;
+                case VERIFIED -> ChecksumState.VERIFIED;
+                case CORRUPT -> ChecksumState.CORRUPT;
+            };
+            LevelEntry.LastVerify last = info.verify().orElse(null);
             return new Level(info.level(), info.archive().getFileName().toString(), info.size(), info.modified(),
-                    info.sha256(), switch (info.checksum()) {
-                        case LISTED -> ChecksumState.VERIFIED_LISTED;
-                        case UNLISTED -> ChecksumState.UNLISTED;
-                    });
+                    info.sha256(), state, last == null ? null : last.at(), last == null ? null : last.depth().label(),
+                    last != null && last.corrupt() ? last.detail() : null);
         }
     }
 

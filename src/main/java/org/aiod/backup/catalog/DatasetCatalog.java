@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +19,11 @@ import org.aiod.backup.engine.CycleInfo;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.LevelCheck;
 import org.aiod.backup.engine.LevelInfo;
+import org.aiod.backup.engine.LevelVerified;
+import org.aiod.backup.engine.ProgressListener;
 import org.aiod.backup.engine.TreeEntry;
+import org.aiod.backup.engine.VerifyDepth;
+import org.aiod.backup.engine.VerifySummary;
 
 /**
  * The managed datasets and their backups, read from disk through the engine on every call (nothing is cached, so
@@ -82,9 +88,20 @@ public class DatasetCatalog {
         return manages(name) ? Optional.of(entry(name)) : Optional.empty();
     }
 
-    /** The cycles of {@code dataset}, ascending by label; empty when it has no backups. */
+    /**
+     * The cycles of {@code dataset}, ascending by label; empty when it has no backups. Each level carries its last
+     * recorded verify ({@link LevelEntry#checksum}), read from the engine's records after the cycles, so that a
+     * level written meanwhile is at worst shown as not verified.
+     */
     public List<CycleEntry> cycles(String dataset) {
-        return engine.cycles(dataset).stream().map(DatasetCatalog::cycle).toList();
+        List<CycleInfo> cycles = engine.cycles(dataset);
+        Map<String, LevelVerified> verified = new HashMap<>();
+        if (!cycles.isEmpty()) {
+            for (LevelVerified v : engine.verifications(dataset)) {
+                verified.put(v.cycle() + "/" + v.level(), v);
+            }
+        }
+        return cycles.stream().map(info -> cycle(info, verified)).toList();
     }
 
     /**
@@ -136,10 +153,26 @@ public class DatasetCatalog {
 
     /**
      * Reads every archive of {@code dataset} (of one cycle, or of all when {@code cycle} is null) to its end against
-     * {@code SHA256SUMS}; changes nothing and records nothing.
+     * {@code SHA256SUMS}; changes no backup, and records what it found per level (a {@code checksums} verify).
      */
     public List<LevelVerification> verify(String dataset, Long cycle) {
         return engine.verify(dataset, cycle).stream().map(DatasetCatalog::verification).toList();
+    }
+
+    /**
+     * Verifies {@code dataset} at {@code depth} under its lock: {@code checksums} reads every archive against
+     * {@code SHA256SUMS}, {@code drill} restores the newest restorable level into a scratch directory on the backup
+     * volume and checks every member. What it finds per level is recorded, and shown by {@link #cycles} from then
+     * on. What is found corrupt is in the report, not thrown.
+     */
+    public VerifyReport verify(String dataset, VerifyDepthName depth, ProgressListener listener) {
+        VerifySummary summary = engine.verify(dataset, VerifyDepth.valueOf(depth.name()), listener);
+        VerifySummary.Drill drill = summary.drill();
+        return new VerifyReport(summary.dataset(), depth,
+                summary.checks().stream().map(DatasetCatalog::verification).toList(),
+                drill == null ? null : new VerifyReport.Drill(drill.cycle(), drill.level(), drill.files(),
+                        drill.bytes(), drill.problems()),
+                summary.lockWait());
     }
 
     /**
@@ -174,16 +207,21 @@ public class DatasetCatalog {
         return new DatasetEntry(name, hasDataDirectory(name), cycles(name));
     }
 
-    private static CycleEntry cycle(CycleInfo info) {
-        return new CycleEntry(info.cycle(), info.directory(), info.levels().stream().map(DatasetCatalog::level).toList(),
-                info.missingLevels(), info.levelsAfterGap().stream().map(DatasetCatalog::level).toList(),
+    private static CycleEntry cycle(CycleInfo info, Map<String, LevelVerified> verified) {
+        return new CycleEntry(info.cycle(), info.directory(),
+                info.levels().stream().map(l -> level(info.cycle(), l, verified)).toList(),
+                info.missingLevels(), info.levelsAfterGap().stream().map(l -> level(info.cycle(), l, verified)).toList(),
                 // the engine's chain rule decides these; the catalog does not decide them again
                 info.lastLevel(), info.highestLevel());
     }
 
-    private static LevelEntry level(LevelInfo info) {
+    private static LevelEntry level(long cycle, LevelInfo info, Map<String, LevelVerified> verified) {
+        LevelVerified v = verified.get(cycle + "/" + info.level());
+        Optional<LevelEntry.LastVerify> last = v == null ? Optional.empty()
+                : Optional.of(new LevelEntry.LastVerify(v.at(), VerifyDepthName.valueOf(v.depth().name()),
+                        v.status() == LevelCheck.Status.CORRUPT, v.detail()));
         return new LevelEntry(info.level(), info.archive(), info.size(), info.modified(), info.sha256(),
-                Optional.empty());
+                last.map(LevelEntry.LastVerify::at), last);
     }
 
     private static LevelVerification verification(LevelCheck check) {

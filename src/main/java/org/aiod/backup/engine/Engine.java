@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The engine's entry point: back up a dataset, restore a cycle up to a level, and describe what is on disk. A thin
  * facade: each operation is one focused part of this package ({@link LevelWriter}, {@link RestoreRun},
- * {@link Verifier}, {@link Inventory}, {@link Leftovers}, {@link Browser}); see "Engine structure" in docs/design.md. Thread-safe;
+ * {@link Verifier}, {@link Inventory}, {@link Leftovers}, {@link Browser}, {@link Pruner}); see "Engine structure" in docs/design.md. Thread-safe;
  * runs on the same dataset are serialised by a lock that also holds across processes.
  */
 public final class Engine {

@@ -128,9 +128,11 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory) {
         } catch (java.nio.file.FileAlreadyExistsException e) {
             // there already: checked below
         }
-        if (!FileStat.of(workspace).isDirectory()) {
-            throw new BackupException.NotWritable("prune workspace " + workspace + " is not a real directory; the"
-                    + " engine created no such thing: remove it", null);
+        for (Path dir : List.of(workspace.getParent(), workspace)) {
+            if (!FileStat.of(dir).isDirectory()) {
+                throw new BackupException.NotWritable("prune workspace " + dir + " is not a real directory; the"
+                        + " engine created no such thing: remove it", null);
+            }
         }
         return workspace;
     }

@@ -73,7 +73,7 @@ class RoundTripHttpTest {
                         "cycles[0].levels[0].size", greaterThan(0),
                         "cycles[0].levels[0].modified", notNullValue(),
                         "cycles[0].levels[0].sha256", matchesPattern("[0-9a-f]{64}"),
-                        "cycles[0].levels[0].checksum", equalTo("verified-listed"));
+                        "cycles[0].levels[0].checksum", equalTo("listed"));
         as("viewer").get("/api/datasets").then().statusCode(200)
                 .body("name", hasItem(DATASET),
                         "find { it.name == '" + DATASET + "' }.cycles[0].levels", equalTo(1),

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,15 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.aiod.backup.engine.testing.ChangeScenario;
 import org.aiod.backup.engine.testing.GnuTar;
+import org.aiod.backup.engine.testing.RawNames;
 import org.aiod.backup.engine.testing.Trees;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Verify at its two depths on real trees and archives: {@code checksums} finds a corrupted byte in every kind of
@@ -169,6 +174,43 @@ class VerifyDepthTest {
         assertNoScratchLeft();
     }
 
+    /**
+     * No false alarm: a chain that GNU tar (the legacy command) and the engine wrote in turn, through every kind of
+     * change (renamed files and directories, a file replaced by a directory and back, hard links, symlinks, modes,
+     * long names, a name that is not UTF-8), drills clean.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void drillOfAChainOfEveryKindOfChangeWrittenByGnuTarAndTheEnginePasses(boolean engineFirst) throws IOException {
+        ChangeScenario scenario = new ChangeScenario();
+        scenario.createInitial(dataset);
+        Trees.write(dataset.resolve("hard-1"), "one file, two names\n");
+        Files.createLink(dataset.resolve("hard-2"), dataset.resolve("hard-1"));
+        Files.write(RawNames.resolve(dataset, RawNames.name("caf", 0xE9)), "latin-1\n".getBytes(StandardCharsets.UTF_8));
+        engine = new Engine(EngineOptions.defaults(dataRoot, backupRoot).withCycleLength(10)
+                .withStartTimeMargin(Duration.ZERO));
+        List<ChangeScenario.Step> steps = scenario.steps();
+        for (int level = 0; level <= steps.size(); level++) {
+            if (level > 0) {
+                steps.get(level - 1).applyTo(dataset);
+            }
+            if ((level % 2 == 0) == engineFirst) {
+                engine.backup(DS);
+            } else {
+                GnuTar.legacyLevel(backupRoot, dataRoot, DS, 0, level);
+            }
+            Trees.tick(tmp);
+        }
+
+        VerifySummary summary = engine.verify(DS, VerifyDepth.DRILL, ProgressListener.NONE);
+
+        assertTrue(summary.passed(), () -> "problems: " + summary.drill().problems() + " checks: "
+                + summary.checks());
+        assertEquals(steps.size(), summary.drill().level());
+        assertTrue(summary.drill().files() > 5, summary.drill()::toString);
+        assertNoScratchLeft();
+    }
+
     @Test
     void drillFindsAMemberDroppedFromAnArchiveWhoseChecksumWasUpdatedToMatch() throws IOException {
         twoLevels(engine);
@@ -197,6 +239,26 @@ class VerifyDepthTest {
         assertEquals(LevelCheck.Status.OK, recorded.get("0/0").status());
         assertEquals(VerifyDepth.CHECKSUMS, recorded.get("0/0").depth(), "level 0 passed its checksums only");
         assertNoScratchLeft();
+    }
+
+    @Test
+    void aDroppedMemberWhoseNameIsNotUtf8IsNamedEscaped() throws IOException {
+        twoLevels(engine);
+        Files.write(RawNames.resolve(dataset.resolve("dir"), RawNames.name("caf", 0xE9)),
+                "latin-1\n".getBytes(StandardCharsets.UTF_8));
+        engine.backup(DS);
+        Path cycle = cycleDir(0);
+        String prefix = GnuTar.members(cycle.resolve("x2.tar.gz")).stream().filter(m -> m.endsWith("dir/"))
+                .findFirst().orElseThrow();
+        GnuTar.run(cycle, List.of("bash", "-c", "gzip -dc x2.tar.gz > x2.tar && tar --delete -f x2.tar $'" + prefix
+                + "caf\\351' && gzip -c x2.tar > x2.tar.gz && rm x2.tar"
+                + " && sha256sum x0.tar.gz x1.tar.gz x2.tar.gz > SHA256SUMS"), false);
+
+        VerifySummary drill = engine.verify(DS, VerifyDepth.DRILL, ProgressListener.NONE);
+
+        assertFalse(drill.passed());
+        assertTrue(drill.drill().problems().stream().anyMatch(p -> p.startsWith("'dir/caf\\351'")),
+                () -> "problems: " + drill.drill().problems());
     }
 
     @Test
