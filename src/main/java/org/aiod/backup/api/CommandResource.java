@@ -22,6 +22,7 @@ import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
 import org.aiod.backup.job.RestoreOptions;
 import org.aiod.backup.job.Submission;
+import org.aiod.backup.job.VerifyResult;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -30,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code POST /api/backups} and {@code POST /api/restores}: each body becomes a job command from source
+ * {@code POST /api/backups}, {@code POST /api/restores}, {@code POST /api/prunes} and {@code POST /api/verifies}: each body becomes a job command from source
  * {@code http}, submitted like a message's. A new job answers {@code 202} and a request id already known answers
  * {@code 200}, both with the job and its {@code Location}. A command the validator rejects is journaled as a
  * {@code REJECTED} job (its event is published, like any rejection) and answers a problem naming that job: 404 when
@@ -41,7 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@code [A-Za-z0-9._:-]}.
  */
 @Path("/api")
-@Tag(name = "commands", description = "Start backups and restores")
+@Tag(name = "commands", description = "Start backups, restores, prunes and verifies")
 // the answers every command shares; each operation adds its own 400 and 404
 @APIResponse(responseCode = "202", description = "Queued; the job, whose Location to poll",
         headers = @Header(name = HttpHeaders.LOCATION, description = "/api/jobs/{id}"),
@@ -104,6 +105,44 @@ public class CommandResource {
                 request.requestId(), JobSource.HTTP));
     }
 
+    @POST
+    @Path("prunes")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Prune a dataset's old cycles",
+            description = "Queues a prune that removes, each whole, the cycles of the dataset that backup.retention.*"
+                    + " does not keep; with dryRun nothing is removed and the job lists what would go and the bytes it"
+                    + " would free. With no retention set nothing is removed (a warning says so). Needs role"
+                    + " backup-admin, a dry run too.")
+    @APIResponse(responseCode = "400", description = "Invalid body or dataset name", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @CustomDeserialization(StrictCommandReader.class)
+    public Response prune(PruneRequest request) {
+        require(request);
+        requireRequestId(request.requestId());
+        return answer(JobCommand.prune(request.dataset(), request.dryRun(), request.requestId(), JobSource.HTTP));
+    }
+
+    @POST
+    @Path("verifies")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @Operation(summary = "Verify a dataset's archives",
+            description = "Queues a verify: depth checksums (default) reads every archive to its end against"
+                    + " SHA256SUMS; drill also restores the newest level into a scratch directory and checks every"
+                    + " member. Damage ends the job FAILED with VERIFY_FAILED and the per-level results. Needs role"
+                    + " backup-operator or backup-admin.")
+    @APIResponse(responseCode = "400", description = "Invalid body, dataset name or depth", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown dataset", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @CustomDeserialization(StrictCommandReader.class)
+    public Response verify(VerifyRequest request) {
+        require(request);
+        requireRequestId(request.requestId());
+        return answer(JobCommand.verify(request.dataset(), request.depth(), request.requestId(), JobSource.HTTP));
+    }
+
     private Response answer(JobCommand command) {
         Submission submission = jobs.submit(command);
         Job job = submission.job();
@@ -138,6 +177,17 @@ public class CommandResource {
                         // a restore by `at` names no cycle: the one its job chose is recorded when it ran
                         return restore.options().at() != null || Objects.equals(job.cycle(), restore.cycle())
                                 && (restore.level() == null || Objects.equals(job.level(), restore.level()));
+                    }
+
+                    @Override
+                    public Boolean prune(JobCommand.Prune prune) {
+                        // false and absent are the same command
+                        return job.prune() != null && job.prune().dryRunAsked() == prune.dryRunAsked();
+                    }
+
+                    @Override
+                    public Boolean verify(JobCommand.Verify verify) {
+                        return job.verify() != null && VerifyResult.sameDepth(job.verify().depth(), verify.depth());
                     }
                 });
     }

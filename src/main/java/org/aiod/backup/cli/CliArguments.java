@@ -20,9 +20,17 @@ import java.util.Map;
  * @param at        {@code restore --at}: the instant whose level is restored, instead of a cycle and level
  * @param overrides the settings given as options, which override the configuration
  * @param restore   {@code restore}'s {@code --to}, {@code --path}, {@code --overwrite} and {@code --dry-run}
+ *                  ({@code prune}'s {@code --dry-run} too)
+ * @param depth     {@code verify --depth}: {@code checksums} or {@code drill}; {@code null} when not given
  */
 record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides,
-        RestoreFlags restore) {
+        RestoreFlags restore, String depth) {
+
+    /** A command without {@code --depth}. */
+    CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides,
+            RestoreFlags restore) {
+        this(verb, dataset, cycle, level, at, overrides, restore, null);
+    }
 
     /** A command without {@code --at} or overriding options. */
     CliArguments(Verb verb, String dataset, Long cycle, Integer level) {
@@ -48,7 +56,7 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
     }
 
     enum Verb {
-        BACKUP, RESTORE, LIST, VERIFY, HELP
+        BACKUP, RESTORE, LIST, VERIFY, PRUNE, HELP
     }
 
     /**
@@ -97,6 +105,13 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
               backup <dataset>                      write the next level of the dataset
               list [<dataset>]                      cycles and levels with sizes, times and checksum state
               verify <dataset> [<cycle>]            read every archive to its end against SHA256SUMS
+              verify <dataset> --depth D            D checksums (the same, of every cycle) or drill (also
+                                                    restore the newest level into a scratch directory on
+                                                    the backup volume and check every file); recorded as
+                                                    the levels' last verify
+              prune [<dataset>] [--dry-run]         remove the cycles backup.retention.* does not keep, each
+                                                    whole (no dataset: every dataset, one after another);
+                                                    --dry-run: only list them and the bytes they hold
               --help                                this text
 
             Options, on every command and anywhere on the line (--name VALUE or --name=VALUE); they take the
@@ -120,7 +135,8 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
             Exit status: 0 done; 1 the command failed (unknown dataset, no such cycle or level, no level at
             that time, corrupted archive, lock not obtained in time, ...), the reason on one line; 2 the command
             line is wrong; 3 (backup) the level was committed but lacks files that could not be read
-            (permission denied, I/O error), each listed on standard error.
+            (permission denied, I/O error), each listed on standard error. verify exits 1 when it finds a
+            corrupt or missing level or a failed drill; prune of every dataset exits with the worst status.
             """;
 
     /** Thrown for a command line that does not parse; its message is the one-line reason. */
@@ -133,7 +149,7 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
     private static final List<String> HELP_WORDS = List.of("--help", "-h");
     /** Options that take a value. */
     private static final List<String> VALUE_OPTIONS = List.of("--data-root", "--backup-root", "--cycle-length", "--at",
-            "--to", "--path");
+            "--to", "--path", "--depth");
     /** Options that are a flag, without a value. */
     private static final List<String> FLAGS = List.of("--dry-run", "--overwrite");
     /** Options of {@code restore} only. */
@@ -197,12 +213,16 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
         String command = words.get(0);
         List<String> rest = words.subList(1, words.size());
         for (String option : RESTORE_OPTIONS) {
-            if (options.containsKey(option) && !command.equals("restore")) {
+            if (options.containsKey(option) && !command.equals("restore")
+                    && !(option.equals("--dry-run") && command.equals("prune"))) {
                 // to another command a restore option is as unknown as any other (backup --dry-run does not exist);
                 // --at has said so in these words since it came
                 throw new UsageException(option.equals("--at") ? "--at is an option of restore only"
                         : "unknown option '" + option + "' (see --help)");
             }
+        }
+        if (options.containsKey("--depth") && !command.equals("verify")) {
+            throw new UsageException("unknown option '--depth' (see --help)");
         }
         if (options.containsKey("--overwrite") && !options.containsKey("--to")) {
             throw new UsageException("--overwrite applies to --to DIR only: a restore in place always replaces the"
@@ -236,8 +256,20 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
             }
             case "verify" -> {
                 arity(command, rest, 1, 2);
+                String depth = options.get("--depth");
+                if (depth != null && !depth.equals("checksums") && !depth.equals("drill")) {
+                    throw new UsageException("--depth must be checksums or drill, got '" + depth + "'");
+                }
+                if (depth != null && rest.size() > 1) {
+                    throw new UsageException("verify --depth reads every cycle: give the dataset only");
+                }
                 yield new CliArguments(Verb.VERIFY, rest.get(0), rest.size() > 1 ? number(rest.get(1), "cycle") : null,
-                        null, null, overrides);
+                        null, null, overrides, RestoreFlags.NONE, depth);
+            }
+            case "prune" -> {
+                arity(command, rest, 0, 1);
+                yield new CliArguments(Verb.PRUNE, rest.isEmpty() ? null : rest.get(0), null, null, null, overrides,
+                        flags);
             }
             default -> throw new UsageException("unknown command '" + command
                     + "' (expected restore, backup, list, verify or --help)");

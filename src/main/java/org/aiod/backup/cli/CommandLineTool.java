@@ -30,13 +30,16 @@ import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
 import org.aiod.backup.job.JobPlan;
 import org.aiod.backup.job.MissedFiles;
+import org.aiod.backup.job.PruneResult;
+import org.aiod.backup.job.VerifyResult;
 import org.aiod.backup.job.RestoreOptions;
 
 /**
  * Runs one command and returns the process's exit status. Reads the service's configuration (application.properties,
  * then environment variables and system properties, profile {@code prod} unless {@code QUARKUS_PROFILE} says
  * otherwise) without starting Quarkus, and goes through the job runner like every other adapter; {@code list} and
- * {@code verify} read the dataset catalog.
+ * {@code verify <dataset> <cycle>} read the dataset catalog ({@code verify} of a whole dataset is a verify job, which
+ * records each level's verify).
  */
 public final class CommandLineTool {
 
@@ -82,7 +85,10 @@ public final class CommandLineTool {
                         : report(JobRunner.standalone(config).runNow(JobCommand.restore(command.dataset(),
                                 command.cycle(), command.level(), options(command.restore()), null, JobSource.CLI)));
                 case LIST -> list(DatasetCatalog.standalone(config), command.dataset());
-                case VERIFY -> verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle());
+                case VERIFY -> command.cycle() != null
+                        ? verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle())
+                        : verifyJob(JobRunner.standalone(config), command.dataset(), command.depth());
+                case PRUNE -> prune(config, command.dataset(), command.restore().dryRun());
                 case HELP -> OK;
             };
         } catch (BackupException e) {
@@ -270,6 +276,95 @@ public final class CommandLineTool {
             return FAILED;
         }
         out.println(checks.size() + " archives read to the end, none corrupt");
+        return OK;
+    }
+
+    /**
+     * {@code verify <dataset> [--depth D]}: a verify job through the runner (the engine records each level's verify),
+     * printed as the one-cycle form prints its checks, plus the drill's result.
+     */
+    private int verifyJob(JobRunner runner, String dataset, String depth) {
+        Job job = runner.runNow(JobCommand.verify(dataset, depth, null, JobSource.CLI));
+        VerifyResult result = job.verify();
+        if (result == null || result.levels() == null) {
+            // rejected, or it could not run: the reason is the error's
+            err.println("aiod-backup: " + job.error().message());
+            return job.error().errorCode().exitStatus();
+        }
+        long corrupt = result.corrupt();
+        long missing = result.missing();
+        for (VerifyResult.Level check : result.levels()) {
+            out.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
+                    check.level(), check.archive() == null ? "-" : Path.of(check.archive()).getFileName(),
+                    check.detail());
+        }
+        VerifyResult.Drill drill = result.drill();
+        if (drill != null) {
+            out.printf(Locale.ROOT, "drill    cycle %d level %d restored into a scratch directory: %d files, %s, %s%n",
+                    drill.cycle(), drill.level(), drill.files(), bytes(drill.bytes()),
+                    drill.passed() ? "every file matches" : drill.problems().size() + " problems");
+            drill.problems().forEach(p -> out.println("    " + p));
+        }
+        if (corrupt > 0) {
+            err.println("aiod-backup: " + corrupt + " of " + (result.levels().size() - missing) + " archives of '"
+                    + dataset + "' are corrupt" + (missing > 0 ? ", and " + missing + " levels are missing" : ""));
+            return FAILED;
+        }
+        if (missing > 0) {
+            err.println("aiod-backup: " + missing + " levels of '" + dataset + "' are missing (a gap in a cycle):"
+                    + " the levels after them cannot be restored");
+            return FAILED;
+        }
+        if (drill != null && !drill.passed()) {
+            err.println("aiod-backup: the drill of '" + dataset + "' failed: " + drill.problems().size()
+                    + " files differ from their archive or snapshot");
+            return FAILED;
+        }
+        if (job.status() != JobState.SUCCEEDED) {
+            err.println("aiod-backup: " + job.error().message());
+            return job.error().errorCode().exitStatus();
+        }
+        out.println(result.levels().size() + " archives read to the end, none corrupt"
+                + (drill != null ? "; the drill passed" : ""));
+        return OK;
+    }
+
+    /** {@code prune [<dataset>] [--dry-run]}: one dataset, or every managed one in turn; the worst exit status. */
+    private int prune(BackupConfig config, String dataset, boolean dryRun) {
+        JobRunner runner = JobRunner.standalone(config);
+        List<String> datasets = dataset != null ? List.of(dataset) : DatasetCatalog.standalone(config).names();
+        if (datasets.isEmpty()) {
+            out.println("no managed datasets: nothing to prune");
+            return OK;
+        }
+        int worst = OK;
+        for (String name : datasets) {
+            worst = Math.max(worst, pruneOne(runner, name, dryRun));
+        }
+        return worst;
+    }
+
+    private int pruneOne(JobRunner runner, String dataset, boolean dryRun) {
+        Job job = runner.runNow(JobCommand.prune(dataset, dryRun ? Boolean.TRUE : null, null, JobSource.CLI));
+        if (job.status() != JobState.SUCCEEDED) {
+            err.println("aiod-backup: " + dataset + ": " + job.error().message());
+            return job.error().errorCode().exitStatus();
+        }
+        PruneResult p = job.prune();
+        out.printf(Locale.ROOT, "%s%s: %s %d cycle%s, %s%s%n", dryRun ? "dry run: pruning " : "pruned ", dataset,
+                dryRun ? "would remove" : "removed", p.removed().size(), p.removed().size() == 1 ? "" : "s",
+                bytes(p.bytesFreed()), dryRun ? " would be freed" : " freed");
+        for (PruneResult.Removed r : p.removed()) {
+            out.printf(Locale.ROOT, "  %s cycle %d: %d level%s, %s%n", dryRun ? "would remove" : "removed",
+                    r.cycle(), r.levels(), r.levels() == 1 ? "" : "s", bytes(r.bytes()));
+        }
+        for (PruneResult.Kept k : p.kept()) {
+            out.printf(Locale.ROOT, "  kept cycle %d: %s%n", k.cycle(), String.join(", ", k.reasons()));
+        }
+        job.warnings().forEach(w -> out.println("  warning: " + w));
+        if (dryRun) {
+            out.println("nothing was changed");
+        }
         return OK;
     }
 

@@ -2,6 +2,7 @@ package org.aiod.backup.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -14,6 +15,7 @@ import io.smallrye.config.WithDefault;
 
 import org.aiod.backup.engine.Compression;
 import org.aiod.backup.engine.EngineOptions;
+import org.aiod.backup.engine.RetentionPolicy;
 
 /** Everything an operator sets, under {@code backup.*}. */
 @ConfigMapping(prefix = "backup")
@@ -104,6 +106,19 @@ public interface BackupConfig {
     /** The backup root's file system. */
     Disk disk();
 
+    /** Which cycles a prune keeps ({@code backup.retention.*}); every rule unset: every cycle is kept. */
+    Retention retention();
+
+    /** The scheduled verifies ({@code backup.verify.*}). */
+    Verify verify();
+
+    /** The retention policy of {@code backup.retention.*}: {@link RetentionPolicy#KEEP_ALL}'s rules when none is set. */
+    default RetentionPolicy retentionPolicy() {
+        Retention r = retention();
+        return new RetentionPolicy(r.keepLast(), r.keepWithin().orElse(null), r.keepDaily(), r.keepWeekly(),
+                r.keepMonthly(), r.timezone().filter(z -> !z.isBlank()).map(ZoneId::of).orElseGet(ZoneId::systemDefault));
+    }
+
     interface Schedule {
         /** Quarkus cron expression (seconds first) for backing up every dataset; {@code off} disables it. */
         @WithDefault("0 0 2 * * ?")
@@ -132,6 +147,54 @@ public interface BackupConfig {
         // explicit: the command line builds its configuration without Quarkus's discovered converters
         @WithConverter(MemorySizeConverter.class)
         MemorySize warnFree();
+    }
+
+    /**
+     * The retention rules. A cycle is kept when any rule selects one of its levels, and is removed whole otherwise;
+     * the cycle being written and the newest cycle with a good level 0 are always kept. 0 (or unset) turns a rule
+     * off; with every rule off a prune keeps every cycle, as the legacy scripts did.
+     */
+    interface Retention {
+        /** Keep the newest N cycles ({@code backup.retention.keep-last}); 0: off. */
+        @WithDefault("0")
+        int keepLast();
+
+        /**
+         * Keep the cycles holding a level written within this duration before the prune
+         * ({@code backup.retention.keep-within}: {@code 30d}, {@code 12h} or ISO-8601 {@code P30D}); unset: off.
+         */
+        Optional<Duration> keepWithin();
+
+        /** Keep the cycles holding the newest level of each of the newest N days that have one; 0: off. */
+        @WithDefault("0")
+        int keepDaily();
+
+        /** The same per ISO week, Monday to Sunday; 0: off. */
+        @WithDefault("0")
+        int keepWeekly();
+
+        /** The same per calendar month; 0: off. */
+        @WithDefault("0")
+        int keepMonthly();
+
+        /**
+         * The time zone in which days, weeks and months are counted, an id such as {@code Europe/Paris} or
+         * {@code UTC}; unset: the system's. An id that names no zone fails start-up.
+         */
+        Optional<String> timezone();
+    }
+
+    interface Verify {
+        /**
+         * Quarkus cron expression (seconds first) for verifying every managed dataset; {@code off} (the default) or
+         * {@code disabled} turns it off.
+         */
+        @WithDefault("off")
+        String cron();
+
+        /** How deep a scheduled verify looks: {@code checksums} (every archive against SHA256SUMS) or {@code drill}. */
+        @WithDefault("checksums")
+        String depth();
     }
 
     interface Journal {

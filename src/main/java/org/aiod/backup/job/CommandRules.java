@@ -10,7 +10,7 @@ import org.aiod.backup.engine.DatasetName;
  * follows the {@link DatasetName dataset-name rule}, a restore has a cycle or a point in time ({@code at}, then no
  * cycle or level), cycle and level are not negative, {@code overwrite} comes with a target, the target is absolute and
  * the paths relative, without {@code ..}, bounded in number and length ({@code INVALID_PATH} for a path's form), a
- * request id is short and plain. {@link JobRunner#validate} applies it to every command, whatever its source (AMQP,
+ * verify's depth is {@code checksums} or {@code drill}, a request id is short and plain. {@link JobRunner#validate} applies it to every command, whatever its source (AMQP,
  * HTTP, the schedule, the command line), before it checks that the dataset, directory, cycle and level exist.
  *
  * <p>The adapters that read bodies use the same rules field by field ({@link #requestIdProblem},
@@ -69,6 +69,17 @@ public final class CommandRules {
                 }
                 String badPath = pathProblem(options);
                 return badPath == null ? Optional.empty() : invalid(ErrorCode.INVALID_PATH, badPath);
+            }
+
+            @Override
+            public Optional<JobError> prune(JobCommand.Prune prune) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<JobError> verify(JobCommand.Verify verify) {
+                String problem = depthProblem(verify.depth());
+                return problem == null ? Optional.empty() : invalid(ErrorCode.INVALID_COMMAND, problem);
             }
         });
         if (invalid.isPresent()) {
@@ -176,6 +187,14 @@ public final class CommandRules {
     private static String quoted(String s, int max) {
         String shown = s.length() > max ? s.substring(0, max) + "..." : s;
         return "\"" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
+    }
+
+    /** Why a verify's {@code depth} names no depth, or {@code null} when it names one (or is absent: checksums). */
+    public static String depthProblem(String depth) {
+        if (VerifyResult.depth(depth) != null) {
+            return null;
+        }
+        return "depth must be checksums or drill, was " + quoted(depth, 64);
     }
 
     /** Why {@code requestId} is not acceptable, or {@code null} when it is (or absent). */

@@ -87,6 +87,12 @@ public enum ErrorCode {
     QUEUE_FULL(503, ExitStatus.FAILED),
     /** An archive or snapshot fails its checksum or cannot be read. */
     CORRUPT_ARCHIVE(500, ExitStatus.FAILED),
+    /**
+     * A verify ran and found damage: an archive that fails its checksum or is unreadable, a level missing from its
+     * cycle, or a drill whose test restore differs from the archive or the snapshot. The job carries the per-level
+     * results ({@code verify}). A verify that could not run at all ends with the cause's own code.
+     */
+    VERIFY_FAILED(500, ExitStatus.FAILED),
     /** An archive member would land outside the dataset. */
     UNSAFE_MEMBER(500, ExitStatus.FAILED),
     /** The backup root cannot be written. */

@@ -1,8 +1,9 @@
 package org.aiod.backup.job;
 
 /**
- * A command as the adapters translate it: {@link Backup BACKUP(dataset)} or
- * {@link Restore RESTORE(dataset, cycle?, level?, options)}. Its fields are what was sent, valid or not, so that a command
+ * A command as the adapters translate it: {@link Backup BACKUP(dataset)},
+ * {@link Restore RESTORE(dataset, cycle?, level?, options)}, {@link Prune PRUNE(dataset, dryRun?)} or
+ * {@link Verify VERIFY(dataset, depth?)}. Its fields are what was sent, valid or not, so that a command
  * refused by {@link CommandRules} can still be journaled as a {@code REJECTED} job echoing them.
  *
  * <p>A place that does something per kind of command goes through {@link #match}: adding a kind adds a method to
@@ -10,7 +11,8 @@ package org.aiod.backup.job;
  * {@code switch} over this sealed type). Code that works on a {@link Job} switches over {@link JobType}, whose
  * {@code switch} expressions are exhaustive too.
  */
-public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore {
+public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore,
+        JobCommand.Prune, JobCommand.Verify {
 
     /** What the command does. */
     JobType type();
@@ -41,6 +43,10 @@ public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore
         R backup(Backup backup);
 
         R restore(Restore restore);
+
+        R prune(Prune prune);
+
+        R verify(Verify verify);
     }
 
     /** Write the next level of the dataset's current cycle (level 0 of a new cycle when it is full). */
@@ -98,6 +104,62 @@ public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore
         }
     }
 
+    /**
+     * Remove the cycles of the dataset that the retention policy ({@code backup.retention.*}) does not keep, each
+     * whole; with {@code dryRun} only say which would go and the bytes that would be freed.
+     *
+     * @param dryRun {@code null} or {@code false}: remove; {@code true}: change nothing
+     */
+    record Prune(String dataset, Boolean dryRun, String requestId, String messageId, JobSource source)
+            implements JobCommand {
+
+        /** Whether the command asked for a dry run ({@code null} counts as no). */
+        public boolean dryRunAsked() {
+            return Boolean.TRUE.equals(dryRun);
+        }
+
+        @Override
+        public JobType type() {
+            return JobType.PRUNE;
+        }
+
+        @Override
+        public Prune withMessageId(String id) {
+            return new Prune(dataset, dryRun, requestId, id, source);
+        }
+
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.prune(this);
+        }
+    }
+
+    /**
+     * Read the dataset's archives and check them: {@code checksums} (every archive to its end against
+     * {@code SHA256SUMS}) or {@code drill} (a test restore of the newest level as well).
+     *
+     * @param depth as sent: {@code null} is {@code checksums}; anything but {@code checksums} or {@code drill} (any
+     *              case) is refused by {@link CommandRules}
+     */
+    record Verify(String dataset, String depth, String requestId, String messageId, JobSource source)
+            implements JobCommand {
+
+        @Override
+        public JobType type() {
+            return JobType.VERIFY;
+        }
+
+        @Override
+        public Verify withMessageId(String id) {
+            return new Verify(dataset, depth, requestId, id, source);
+        }
+
+        @Override
+        public <R> R match(Cases<R> cases) {
+            return cases.verify(this);
+        }
+    }
+
     static Backup backup(String dataset, String requestId, JobSource source) {
         return new Backup(dataset, requestId, null, source);
     }
@@ -109,5 +171,13 @@ public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore
     static Restore restore(String dataset, Long cycle, Integer level, RestoreOptions options, String requestId,
             JobSource source) {
         return new Restore(dataset, cycle, level, options, requestId, null, source);
+    }
+
+    static Prune prune(String dataset, Boolean dryRun, String requestId, JobSource source) {
+        return new Prune(dataset, dryRun, requestId, null, source);
+    }
+
+    static Verify verify(String dataset, String depth, String requestId, JobSource source) {
+        return new Verify(dataset, depth, requestId, null, source);
     }
 }

@@ -34,11 +34,19 @@ final class JobLog {
         field(line, "cycle", switch (job.type()) {
             case BACKUP -> "next";
             case RESTORE -> job.cycle();
+            case PRUNE, VERIFY -> "all";
         });
         field(line, "level", switch (job.type()) {
             case BACKUP -> "next";
             case RESTORE -> job.level() == null ? "last" : job.level();
+            case PRUNE, VERIFY -> "all";
         });
+        switch (job.type()) {
+            case BACKUP, RESTORE -> {
+            }
+            case PRUNE -> field(line, "dryRun", job.prune() != null && job.prune().dryRunAsked());
+            case VERIFY -> field(line, "depth", job.verify() == null ? null : job.verify().depth());
+        }
         common(line, job);
         return line.toString();
     }
@@ -85,6 +93,22 @@ final class JobLog {
         }
         if (job.missed() != null) {
             field(line, "missed", job.missed().total());
+        }
+        if (job.prune() != null && job.prune().removed() != null) {
+            field(line, "dryRun", job.prune().dryRunAsked());
+            field(line, "removed", job.prune().removed().isEmpty() ? "none" : job.prune().removed().stream()
+                    .map(r -> String.valueOf(r.cycle())).collect(java.util.stream.Collectors.joining(",")));
+            field(line, "bytesFreed", job.prune().bytesFreed());
+            field(line, "kept", job.prune().kept().size());
+        }
+        if (job.verify() != null && job.verify().levels() != null) {
+            field(line, "depth", job.verify().depth());
+            field(line, "levels", job.verify().levels().size());
+            field(line, "corrupt", job.verify().count(org.aiod.backup.engine.LevelCheck.Status.CORRUPT));
+            field(line, "missing", job.verify().count(org.aiod.backup.engine.LevelCheck.Status.MISSING));
+            if (job.verify().drill() != null) {
+                field(line, "drill", job.verify().drill().passed() ? "passed" : "failed");
+            }
         }
         if (job.error() != null) {
             field(line, "error", job.error().code());

@@ -14,9 +14,14 @@ import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.BackupSummary;
 import org.aiod.backup.engine.Engine;
+import org.aiod.backup.engine.LevelCheck;
 import org.aiod.backup.engine.ProgressListener;
+import org.aiod.backup.engine.PruneSummary;
+import org.aiod.backup.engine.RetentionPolicy;
 import org.aiod.backup.engine.RestoreSpec;
 import org.aiod.backup.engine.RestoreSummary;
+import org.aiod.backup.engine.VerifyDepth;
+import org.aiod.backup.engine.VerifySummary;
 
 /**
  * Validates commands against what is on disk (through the dataset catalog) and runs jobs: with the catalog, the only
@@ -150,6 +155,17 @@ public class JobRunner implements LeftoverCleanup {
                 }
                 return Optional.empty();
             }
+
+            // a managed dataset without backups is no error: a prune keeps nothing away, a verify reads nothing
+            @Override
+            public Optional<JobError> prune(JobCommand.Prune prune) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<JobError> verify(JobCommand.Verify verify) {
+                return Optional.empty();
+            }
         });
     }
 
@@ -164,6 +180,8 @@ public class JobRunner implements LeftoverCleanup {
             return switch (job.type()) {
                 case BACKUP -> backup(job, progress);
                 case RESTORE -> restore(job, progress);
+                case PRUNE -> prune(job, progress);
+                case VERIFY -> verify(job, progress);
             };
         } catch (BackupException e) {
             if (e instanceof BackupException.LockTimeout) {
@@ -227,6 +245,49 @@ public class JobRunner implements LeftoverCleanup {
             return job.planned(Instant.now(), s.cycle(), s.level(), warnings, JobPlan.of(s.plan()));
         }
         return job.succeeded(Instant.now(), s.cycle(), s.level(), s.files(), s.bytes(), null, s.warnings());
+    }
+
+    /** The words of a prune that removed nothing because no retention rule is set. */
+    public static final String KEEPS_EVERYTHING = "retention: keep every cycle (backup.retention.* not set);"
+            + " nothing was removed";
+
+    private Job prune(Job job, ProgressListener progress) {
+        RetentionPolicy policy = config.retentionPolicy();
+        boolean dryRun = job.prune() != null && job.prune().dryRunAsked();
+        PruneSummary s = engine.prune(job.dataset(), policy, dryRun, progress);
+        lockWaited(job, s.lockWait(), true);
+        List<String> warnings = new java.util.ArrayList<>(s.warnings());
+        if (policy.keepsEverything()) {
+            // not an error: the default keeps every cycle, as the legacy scripts did; the job says so
+            warnings.add(0, KEEPS_EVERYTHING);
+        }
+        return job.pruned(Instant.now(), PruneResult.of(s), warnings);
+    }
+
+    private Job verify(Job job, ProgressListener progress) {
+        VerifyDepth depth = VerifyResult.depth(job.verify() == null ? null : job.verify().depth());
+        VerifySummary s = engine.verify(job.dataset(), depth, progress);
+        lockWaited(job, s.lockWait(), true);
+        VerifyResult result = VerifyResult.of(s);
+        JobError error = null;
+        if (!s.passed()) {
+            List<String> found = new java.util.ArrayList<>();
+            long corrupt = result.count(LevelCheck.Status.CORRUPT);
+            long missing = result.count(LevelCheck.Status.MISSING);
+            if (corrupt > 0) {
+                found.add(corrupt + " of " + (result.levels().size() - missing) + " archives corrupt");
+            }
+            if (missing > 0) {
+                found.add(missing + " levels missing (the levels after a gap cannot be restored)");
+            }
+            if (s.drill() != null && !s.drill().passed()) {
+                found.add("the drill of cycle " + s.drill().cycle() + " level " + s.drill().level() + " found "
+                        + s.drill().problems().size() + " bad members, first: " + s.drill().problems().get(0));
+            }
+            error = new JobError(ErrorCode.VERIFY_FAILED, "verify (" + result.depth() + ") of dataset '"
+                    + job.dataset() + "' found damage: " + String.join("; ", found));
+        }
+        return job.verified(Instant.now(), result, List.of(), error);
     }
 
     /** A page of a dry run's kept lists; empty outside the service or when the job's lists are not kept. */

@@ -34,7 +34,12 @@ import io.vertx.core.json.JsonObject;
  * Anything else is refused with {@code INVALID_COMMAND}: not JSON, a JSON value that is not an object, text that is
  * not UTF-8, an AMQP map or list.
  *
- * <p>Fields: {@code dataset} (string, required), {@code requestId} (string, optional), and for a restore
+ * <p>{@code command} (string, optional) picks the command among those its queue takes: {@code BACKUP} (the default)
+ * or {@code VERIFY} on {@code backup-commands}, {@code RESTORE} (the default) or {@code PRUNE} on
+ * {@code restore-commands}; the queue's send permission is then the command's role.
+ *
+ * <p>Fields: {@code dataset} (string, required), {@code requestId} (string, optional); for a prune {@code dryRun}
+ * (boolean), for a verify {@code depth} ({@code checksums} or {@code drill}), both optional; and for a restore
  * {@code cycle} (JSON integer &gt;= 0, required unless {@code at} is given) and {@code level} (JSON integer &gt;= 0,
  * optional), {@code target} (string), {@code overwrite} (boolean), {@code paths} (array of strings), {@code at}
  * (string, an ISO-8601 instant with an offset, instead of {@code cycle} and {@code level}) and {@code dryRun}
@@ -64,7 +69,12 @@ final class CommandParser {
         }
     }
 
-    static Parsed parse(JobType type, Object body, String messageId) {
+    /**
+     * @param queue the command type of the queue the message came from ({@code BACKUP} for {@code backup-commands},
+     *              {@code RESTORE} for {@code restore-commands}): what a body without {@code command} asks
+     */
+    static Parsed parse(JobType queue, Object body, String messageId) {
+        JobType type = queue;
         Object json;
         try {
             json = toJson(body);
@@ -76,9 +86,19 @@ final class CommandParser {
                     new JobError(INVALID_COMMAND, "the body must be a JSON object, was " + describe(json)));
         }
         List<String> problems = new ArrayList<>();
+        Object commandField = object.getValue(COMMAND);
+        if (commandField != null) {
+            JobType asked = commandType(queue, commandField);
+            if (asked == null) {
+                problems.add(COMMAND + " must be one of " + String.join(", ", names(onQueue(queue))) + " on this queue"
+                        + " (" + otherQueue(queue) + "), was " + describe(commandField));
+            } else {
+                type = asked;
+            }
+        }
         List<String> known = fields(type);
         for (String name : object.fieldNames()) {
-            if (!known.contains(name)) {
+            if (!known.contains(name) && !name.equals(COMMAND)) {
                 problems.add("unknown field " + Json.encode(abbreviate(name)) + " (a " + type.name().toLowerCase(
                         java.util.Locale.ROOT) + " command has " + String.join(", ", known) + ")");
             }
@@ -110,6 +130,15 @@ final class CommandParser {
                 yield new JobCommand.Restore(dataset, cycle, level == null ? null : level.intValue(), options,
                         requestId, messageId, JobSource.AMQP);
             }
+            case PRUNE -> new JobCommand.Prune(dataset, bool(object, "dryRun", problems), requestId, messageId,
+                    JobSource.AMQP);
+            case VERIFY -> {
+                String depth = string(object, "depth", null, problems);
+                if (CommandRules.depthProblem(depth) != null) {
+                    problems.add(CommandRules.depthProblem(depth));
+                }
+                yield new JobCommand.Verify(dataset, depth, requestId, messageId, JobSource.AMQP);
+            }
         };
         return new Parsed(command, problems.isEmpty() ? null : new JobError(INVALID_COMMAND, String.join("; ", problems)));
     }
@@ -120,7 +149,47 @@ final class CommandParser {
             case BACKUP -> List.of("dataset", "requestId");
             case RESTORE -> List.of("dataset", "cycle", "level", "target", "overwrite", "paths", "at", "dryRun",
                     "requestId");
+            case PRUNE -> List.of("dataset", "dryRun", "requestId");
+            case VERIFY -> List.of("dataset", "depth", "requestId");
         };
+    }
+
+    /** The field that picks the command among those its queue takes; absent, the queue's own. */
+    static final String COMMAND = "command";
+
+    /**
+     * The commands each queue takes, the first being the one a body without {@code command} asks: the queue's send
+     * permission is the command's role (a verify reads, as a backup does; a prune removes backups, which needs the
+     * admin role, as a restore does).
+     */
+    static List<JobType> onQueue(JobType queue) {
+        return switch (queue) {
+            case BACKUP, VERIFY -> List.of(JobType.BACKUP, JobType.VERIFY);
+            case RESTORE, PRUNE -> List.of(JobType.RESTORE, JobType.PRUNE);
+        };
+    }
+
+    private static String otherQueue(JobType queue) {
+        List<JobType> other = onQueue(queue).contains(JobType.BACKUP) ? onQueue(JobType.RESTORE)
+                : onQueue(JobType.BACKUP);
+        return String.join(" and ", names(other)) + " go to "
+                + (other.contains(JobType.BACKUP) ? "backup-commands" : "restore-commands");
+    }
+
+    private static List<String> names(List<JobType> types) {
+        return types.stream().map(JobType::name).toList();
+    }
+
+    /** The command {@code value} names among those of {@code queue}, or {@code null}. */
+    private static JobType commandType(JobType queue, Object value) {
+        if (value instanceof String s) {
+            for (JobType t : onQueue(queue)) {
+                if (t.name().equals(s)) {
+                    return t;
+                }
+            }
+        }
+        return null;
     }
 
     /** A command of {@code type} with nothing read from its body: what a body that is not an object becomes. */
@@ -128,6 +197,8 @@ final class CommandParser {
         return switch (type) {
             case BACKUP -> new JobCommand.Backup(null, null, messageId, JobSource.AMQP);
             case RESTORE -> new JobCommand.Restore(null, null, null, null, messageId, JobSource.AMQP);
+            case PRUNE -> new JobCommand.Prune(null, null, null, messageId, JobSource.AMQP);
+            case VERIFY -> new JobCommand.Verify(null, null, null, messageId, JobSource.AMQP);
         };
     }
 

@@ -69,32 +69,39 @@ public final class BackupRound {
      * @param submit     submits one dataset's backup; may throw {@link QueueFullException}
      */
     static Report run(List<String> datasets, Predicate<String> unfinished, Function<String, Submitted> submit) {
+        return run("backup", datasets, unfinished, submit);
+    }
+
+    /** {@link #run(List, Predicate, Function)} for scheduled commands named {@code what} in the log ({@code verify}). */
+    static Report run(String what, List<String> datasets, Predicate<String> unfinished,
+            Function<String, Submitted> submit) {
         List<Entry> entries = new ArrayList<>();
         for (String dataset : new LinkedHashSet<>(datasets)) {
-            entries.add(one(dataset, unfinished, submit));
+            entries.add(one(what, dataset, unfinished, submit));
         }
         return new Report(List.copyOf(entries));
     }
 
-    private static Entry one(String dataset, Predicate<String> unfinished, Function<String, Submitted> submit) {
+    private static Entry one(String what, String dataset, Predicate<String> unfinished,
+            Function<String, Submitted> submit) {
         try {
             if (unfinished.test(dataset)) {
-                LOG.infof("scheduled backup of %s coalesced: its previous scheduled backup is still queued or running",
-                        dataset);
+                LOG.infof("scheduled %s of %s coalesced: its previous scheduled %s is still queued or running",
+                        what, dataset, what);
                 return new Entry(dataset, Outcome.COALESCED, null);
             }
             Submitted submitted = submit.apply(dataset);
             if (submitted.outcome() == Outcome.REJECTED) {
-                LOG.warnf("scheduled backup of %s rejected: %s", dataset, submitted.detail());
+                LOG.warnf("scheduled %s of %s rejected: %s", what, dataset, submitted.detail());
             } else {
-                LOG.debugf("scheduled backup of %s queued as job %s", dataset, submitted.detail());
+                LOG.debugf("scheduled %s of %s queued as job %s", what, dataset, submitted.detail());
             }
             return new Entry(dataset, submitted.outcome(), submitted.detail());
         } catch (QueueFullException e) {
-            LOG.warnf("scheduled backup of %s skipped until the next trigger: %s", dataset, e.getMessage());
+            LOG.warnf("scheduled %s of %s skipped until the next trigger: %s", what, dataset, e.getMessage());
             return new Entry(dataset, Outcome.QUEUE_FULL, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "scheduled backup of %s could not be submitted", dataset);
+            LOG.errorf(e, "scheduled %s of %s could not be submitted", what, dataset);
             return new Entry(dataset, Outcome.FAILED, String.valueOf(e));
         }
     }

@@ -50,6 +50,7 @@ class ErrorCodeTest {
         TODAY.put("TARGET_NOT_EMPTY", 409);
         TODAY.put("QUEUE_FULL", 503);
         TODAY.put("CORRUPT_ARCHIVE", 500);
+        TODAY.put("VERIFY_FAILED", 500);
         TODAY.put("UNSAFE_MEMBER", 500);
         TODAY.put("NOT_WRITABLE", 500);
         TODAY.put("DISK_FULL", 500);

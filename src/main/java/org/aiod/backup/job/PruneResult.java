@@ -1,0 +1,48 @@
+package org.aiod.backup.job;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import org.aiod.backup.engine.PruneSummary;
+
+/**
+ * A prune job's command and outcome, as the job carries it (journal, HTTP, event): {@code dryRun} as asked from the
+ * start, then, once it ran, the cycles removed (or, for a dry run, that would be), the bytes that freed and the
+ * cycles kept with the rules that keep them. Fields not known yet are left out.
+ *
+ * @param dryRun     whether nothing is removed, only decided
+ * @param removed    the cycles removed, ascending: {@code cycle}, its {@code levels}, its {@code bytes}
+ * @param bytesFreed the bytes of the removed cycles
+ * @param kept       the cycles kept, ascending: {@code cycle} and {@code reasons} ({@code keep-last},
+ *                   {@code newest-full}, ..., or {@code keep-everything} when no retention is set)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PruneResult(Boolean dryRun, List<Removed> removed, Long bytesFreed, List<Kept> kept) {
+
+    /** A cycle that went (or would go). */
+    public record Removed(long cycle, int levels, long bytes) {
+    }
+
+    /** A cycle that stays, and why. */
+    public record Kept(long cycle, List<String> reasons) {
+    }
+
+    /** What a prune command asks, before it ran. */
+    static PruneResult asked(boolean dryRun) {
+        return new PruneResult(dryRun, null, null, null);
+    }
+
+    static PruneResult of(PruneSummary summary) {
+        return new PruneResult(summary.dryRun(),
+                summary.removed().stream().map(r -> new Removed(r.cycle(), r.levels(), r.bytes())).toList(),
+                summary.bytesFreed(),
+                summary.kept().stream().map(k -> new Kept(k.cycle(), List.copyOf(k.reasons()))).toList());
+    }
+
+    /** Whether it was (or is) a dry run; {@code null} counts as no. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean dryRunAsked() {
+        return Boolean.TRUE.equals(dryRun);
+    }
+}

@@ -1,0 +1,89 @@
+package org.aiod.backup.schedule;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import io.quarkus.runtime.StartupEvent;
+
+import org.aiod.backup.config.BackupConfig;
+import org.aiod.backup.engine.RetentionPolicy;
+import org.aiod.backup.job.Job;
+import org.aiod.backup.job.JobCommand;
+import org.aiod.backup.job.JobListener;
+import org.aiod.backup.job.JobService;
+import org.aiod.backup.job.JobSource;
+import org.aiod.backup.job.JobState;
+import org.aiod.backup.job.JobType;
+import org.aiod.backup.job.QueueFullException;
+import org.aiod.backup.job.Submission;
+import org.jboss.logging.Logger;
+
+/**
+ * The prune that follows each scheduled backup: when a {@code BACKUP} job of source {@code schedule} ends
+ * {@code SUCCEEDED} and a retention rule is set ({@code backup.retention.*}), a {@code PRUNE} job of that dataset is
+ * submitted, source {@code schedule}. Never after a {@code PARTIAL} or {@code FAILED} backup, nor after one of
+ * another source (an operator's backup is followed by the next scheduled one's prune). A prune that cannot be
+ * queued (a full queue) is logged and left to the next scheduled backup. At start-up it logs the one line saying
+ * which retention policy is in force.
+ */
+@ApplicationScoped
+public class AutoPrune implements JobListener {
+
+    private static final Logger LOG = Logger.getLogger(AutoPrune.class);
+
+    private final BackupConfig config;
+    /** Looked up when a backup ends: the job service tells its listeners, this listener submits to it. */
+    private final Instance<JobService> jobs;
+
+    AutoPrune(BackupConfig config, Instance<JobService> jobs) {
+        this.config = config;
+        this.jobs = jobs;
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        LOG.info(describe(config.retentionPolicy()));
+    }
+
+    /** The start-up line: the policy in force, or that every cycle is kept. */
+    static String describe(RetentionPolicy p) {
+        if (p.keepsEverything()) {
+            return "retention: keep every cycle (backup.retention.* not set)";
+        }
+        StringBuilder line = new StringBuilder("retention:");
+        if (p.keepLast() > 0) {
+            line.append(" keep-last=").append(p.keepLast());
+        }
+        if (p.keepWithin() != null) {
+            line.append(" keep-within=").append(p.keepWithin());
+        }
+        if (p.keepDaily() > 0) {
+            line.append(" keep-daily=").append(p.keepDaily());
+        }
+        if (p.keepWeekly() > 0) {
+            line.append(" keep-weekly=").append(p.keepWeekly());
+        }
+        if (p.keepMonthly() > 0) {
+            line.append(" keep-monthly=").append(p.keepMonthly());
+        }
+        return line.append(" timezone=").append(p.zone()).append("; a prune follows each successful scheduled backup")
+                .toString();
+    }
+
+    @Override
+    public void finished(Job job) {
+        if (job.type() != JobType.BACKUP || job.source() != JobSource.SCHEDULE || job.status() != JobState.SUCCEEDED
+                || config.retentionPolicy().keepsEverything()) {
+            return;
+        }
+        try {
+            Submission submission = jobs.get().submit(JobCommand.prune(job.dataset(), null, null, JobSource.SCHEDULE));
+            LOG.infof("scheduled backup job %s of %s succeeded: prune job %s %s", job.jobId(), job.dataset(),
+                    submission.job().jobId(), submission.job().status() == JobState.REJECTED
+                            ? "rejected: " + submission.job().error().message() : "queued");
+        } catch (QueueFullException e) {
+            LOG.warnf("scheduled backup job %s of %s succeeded, its prune was not queued (%s); the next scheduled"
+                    + " backup's prune removes what this one would have", job.jobId(), job.dataset(), e.getMessage());
+        }
+    }
+}
