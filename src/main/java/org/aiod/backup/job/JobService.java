@@ -261,6 +261,36 @@ public class JobService {
     }
 
     /**
+     * A page of the journal's jobs, newest first (by the instant they were queued, ties in the journal's order),
+     * those of {@code query}'s filters that come after its position.
+     */
+    public JobPage page(JobPage.Query query) {
+        List<Job> matching = new ArrayList<>(store.list(query::matches));
+        // the journal lists newest first by submission; a stable sort by instant keeps that order among equals
+        matching.sort(java.util.Comparator.comparing(Job::queuedAt).reversed());
+        int from = 0;
+        if (query.after() != null) {
+            from = matching.size();
+            for (int i = 0; i < matching.size(); i++) {
+                Job job = matching.get(i);
+                if (job.jobId().equals(query.after().jobId())) {
+                    from = i + 1;
+                    break;
+                }
+                if (job.queuedAt().isBefore(query.after().queuedAt())) {
+                    // the cursor's job left the journal: continue with the first one queued before it
+                    from = i;
+                    break;
+                }
+            }
+        }
+        int to = Math.min(matching.size(), from + query.limit());
+        List<Job> jobs = List.copyOf(matching.subList(from, to));
+        String next = to < matching.size() ? JobPage.Position.of(jobs.get(jobs.size() - 1)).cursor() : null;
+        return new JobPage(jobs, next);
+    }
+
+    /**
      * Whether a job of {@code type} on {@code dataset} from {@code source} is queued or running in this process. The
      * store says QUEUED from {@link #submit} until a worker records RUNNING, so a job a worker has just taken off
      * the queue still counts; {@code completions} holds exactly this process's jobs that have not finished yet (or
