@@ -254,6 +254,11 @@ public class JobService {
                 .map(paths -> new PlanPage(kind.wire(), offset, limit, kind.of(job.plan()).count(), paths));
     }
 
+    /** The jobs queued or running, newest first. */
+    public List<Job> unfinished() {
+        return store.list(job -> !job.status().isFinal());
+    }
+
     /** Jobs, newest first, optionally of one dataset and one state. */
     public List<Job> list(String dataset, JobState status) {
         return store.list(job -> (dataset == null || dataset.equals(job.dataset()))
@@ -354,7 +359,7 @@ public class JobService {
             store.save(started);
             LOG.info(JobLog.started(started));
             tell(listener -> listener.started(started));
-            finished = runner.run(started, new JobProgressListener(started, events));
+            finished = runner.run(started, new JobProgressListener(started, progressSink));
             store.save(finished);
             if (finished.status() == JobState.PARTIAL) {
                 LOG.warn(JobLog.finished(finished));
@@ -421,6 +426,20 @@ public class JobService {
         }
         return failed;
     }
+
+    /** Where a running job's progress goes: the event sink and every listener (the live stream). */
+    private final JobEventSink progressSink = new JobEventSink() {
+        @Override
+        public CompletionStage<Void> publish(Job job) {
+            throw new UnsupportedOperationException("progress only: completion events go through publish");
+        }
+
+        @Override
+        public void progress(JobProgress progress) {
+            events.progress(progress);
+            tell(listener -> listener.progress(progress));
+        }
+    };
 
     private CompletionStage<Void> publish(Job job) {
         try {
