@@ -10,10 +10,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
+import org.aiod.backup.job.CommandRules;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
+import org.aiod.backup.job.JobPage;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobState;
 import org.aiod.backup.job.PlanKind;
@@ -27,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code GET /api/jobs} and {@code GET /api/jobs/{id}}: the journal, newest first; {@code GET /api/jobs/{id}/plan}:
+ * {@code GET /api/jobs} (paged, newest first) and {@code GET /api/jobs/{id}}: the journal; {@code GET /api/jobs/{id}/plan}:
  * a page of a dry run's plan.
  */
 @Path("/api/jobs")
@@ -48,18 +53,60 @@ public class JobResource {
     }
 
     @GET
-    @Operation(summary = "List jobs", description = "Jobs in the journal, newest first, optionally of one dataset "
-            + "and in one state. Needs role backup-viewer or above.")
+    @Operation(summary = "List jobs", description = "Jobs in the journal, newest first (by the time they were "
+            + "queued), optionally of one dataset, in one state, queued within a time range; at most limit of them "
+            + "(default " + JobPage.DEFAULT_LIMIT + ", at most " + JobPage.MAX_LIMIT + "). When more match, the "
+            + "answer has a Link header with rel=\"next\" (the same query with a cursor) and the cursor alone in "
+            + "X-Next-Cursor. Needs role backup-viewer or above.")
     @APIResponse(responseCode = "200", description = "The jobs", content = @Content(
             mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = Job.class, type = SchemaType.ARRAY)))
-    @APIResponse(responseCode = "400", description = "Unknown status", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public List<Job> list(
+    @APIResponse(responseCode = "400", description = "Unknown status, or a limit, cursor or time that is not one",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response list(
             @Parameter(description = "only jobs of this dataset") @QueryParam("dataset") String dataset,
             @Parameter(description = "only jobs in this state", schema = @Schema(implementation = JobState.class))
-            @QueryParam("status") String status) {
-        return jobs.list(dataset, status == null || status.isBlank() ? null : state(status));
+            @QueryParam("status") String status,
+            @Parameter(description = "only jobs queued at or after this time (ISO-8601 with an offset)")
+            @QueryParam("since") String since,
+            @Parameter(description = "only jobs queued before this time (ISO-8601 with an offset)")
+            @QueryParam("until") String until,
+            @Parameter(description = "how many jobs at most, 1.." + JobPage.MAX_LIMIT + ", default "
+                    + JobPage.DEFAULT_LIMIT) @QueryParam("limit") String limit,
+            @Parameter(description = "where to continue: the cursor of the previous page's next link")
+            @QueryParam("cursor") String cursor,
+            @Context UriInfo uri) {
+        JobPage.Position after = null;
+        if (cursor != null) {
+            after = JobPage.Position.of(cursor).orElseThrow(() -> new ApiException.InvalidInput(
+                    ErrorCode.INVALID_PAGE, "cursor '" + cursor + "' is not one this service made: take it from"
+                    + " the Link header of the previous page"));
+        }
+        JobPage page = jobs.page(new JobPage.Query(blankToNull(dataset),
+                status == null || status.isBlank() ? null : state(status), time("since", since), time("until", until),
+                (int) number("limit", limit, JobPage.DEFAULT_LIMIT, 1, JobPage.MAX_LIMIT), after));
+        Response.ResponseBuilder answer = Response.ok(page.jobs());
+        if (page.nextCursor() != null) {
+            java.net.URI next = uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build();
+            answer.link(next, "next").header("X-Next-Cursor", page.nextCursor());
+        }
+        return answer.build();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static java.time.Instant time(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        java.time.Instant instant = CommandRules.parseAt(value.trim());
+        if (instant == null) {
+            throw new ApiException.InvalidInput(ErrorCode.INVALID_PAGE, name + " '" + value + "' is not an ISO-8601"
+                    + " time with an offset, such as 2026-11-30T02:00:00Z");
+        }
+        return instant;
     }
 
     @GET

@@ -31,4 +31,11 @@ public interface JobListener {
     /** A command was recorded as a job that never runs ({@code null -> REJECTED}). */
     default void rejected(Job job) {
     }
+
+    /**
+     * How far a running job is: called on the worker's thread at every step and file the engine reports, between
+     * {@link #started} and {@link #finished}, so it must return at once; a listener that shows it decides how often.
+     */
+    default void progress(JobProgress progress) {
+    }
 }

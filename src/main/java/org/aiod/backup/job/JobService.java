@@ -254,10 +254,45 @@ public class JobService {
                 .map(paths -> new PlanPage(kind.wire(), offset, limit, kind.of(job.plan()).count(), paths));
     }
 
+    /** The jobs queued or running, newest first. */
+    public List<Job> unfinished() {
+        return store.list(job -> !job.status().isFinal());
+    }
+
     /** Jobs, newest first, optionally of one dataset and one state. */
     public List<Job> list(String dataset, JobState status) {
         return store.list(job -> (dataset == null || dataset.equals(job.dataset()))
                 && (status == null || status == job.status()));
+    }
+
+    /**
+     * A page of the journal's jobs, newest first (by the instant they were queued, ties in the journal's order),
+     * those of {@code query}'s filters that come after its position.
+     */
+    public JobPage page(JobPage.Query query) {
+        List<Job> matching = new ArrayList<>(store.list(query::matches));
+        // the journal lists newest first by submission; a stable sort by instant keeps that order among equals
+        matching.sort(java.util.Comparator.comparing(Job::queuedAt).reversed());
+        int from = 0;
+        if (query.after() != null) {
+            from = matching.size();
+            for (int i = 0; i < matching.size(); i++) {
+                Job job = matching.get(i);
+                if (job.jobId().equals(query.after().jobId())) {
+                    from = i + 1;
+                    break;
+                }
+                if (job.queuedAt().isBefore(query.after().queuedAt())) {
+                    // the cursor's job left the journal: continue with the first one queued before it
+                    from = i;
+                    break;
+                }
+            }
+        }
+        int to = Math.min(matching.size(), from + query.limit());
+        List<Job> jobs = List.copyOf(matching.subList(from, to));
+        String next = to < matching.size() ? JobPage.Position.of(jobs.get(jobs.size() - 1)).cursor() : null;
+        return new JobPage(jobs, next);
     }
 
     /**
@@ -324,7 +359,7 @@ public class JobService {
             store.save(started);
             LOG.info(JobLog.started(started));
             tell(listener -> listener.started(started));
-            finished = runner.run(started, new JobProgressListener(started, events));
+            finished = runner.run(started, new JobProgressListener(started, progressSink));
             store.save(finished);
             if (finished.status() == JobState.PARTIAL) {
                 LOG.warn(JobLog.finished(finished));
@@ -391,6 +426,20 @@ public class JobService {
         }
         return failed;
     }
+
+    /** Where a running job's progress goes: the event sink and every listener (the live stream). */
+    private final JobEventSink progressSink = new JobEventSink() {
+        @Override
+        public CompletionStage<Void> publish(Job job) {
+            throw new UnsupportedOperationException("progress only: completion events go through publish");
+        }
+
+        @Override
+        public void progress(JobProgress progress) {
+            events.progress(progress);
+            tell(listener -> listener.progress(progress));
+        }
+    };
 
     private CompletionStage<Void> publish(Job job) {
         try {

@@ -87,6 +87,17 @@ class DeploymentEndpointsHttpTest {
      */
     private static final Map<String, String> NOT_SERVED_YET = Map.of();
 
+    /** The README sends operators to Swagger UI (ServiceJarIT checks the packaged service serves it too). */
+    @Test
+    void swaggerUiIsServedOverTheOpenApiDocument() {
+        String page = given().redirects().follow(true).get("/q/swagger-ui").then().statusCode(200).extract()
+                .asString();
+        assertTrue(page.contains("swagger-ui"), page);
+        given().get("/q/openapi").then().statusCode(200);
+        // the page is only a client: a call it makes without the login is refused like any other
+        given().get("/api/jobs").then().statusCode(401);
+    }
+
     @Test
     void everyMetricOfTheAlertRulesIsServedAtTheScrapePath() throws IOException {
         JsonNode pod = DeploymentFiles.kubernetesObjects("Deployment").stream()

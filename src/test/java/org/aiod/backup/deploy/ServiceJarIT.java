@@ -163,6 +163,12 @@ class ServiceJarIT {
             vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         }
 
+        // the packaged (prod) service serves Swagger UI, which Quarkus otherwise keeps to dev and test mode
+        HttpResponse<String> swagger = http.send(get(base + "/q/swagger-ui/", null),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, swagger.statusCode(), swagger.body());
+        assertTrue(swagger.body().contains("swagger-ui"), swagger.body());
+
         PrometheusText metrics = PrometheusText.parse(http.send(get(base + "/q/metrics", null),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertTrue(metrics.value("backup_last_success_timestamp_seconds", Map.of("dataset", dataset, "type",
