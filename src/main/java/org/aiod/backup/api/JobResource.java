@@ -3,6 +3,7 @@ package org.aiod.backup.api;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -15,10 +16,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.aiod.backup.job.CommandRules;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobPage;
+import org.aiod.backup.job.JobProgress;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobState;
 import org.aiod.backup.job.PlanKind;
@@ -42,9 +48,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class JobResource {
 
     private final JobService jobs;
+    private final ObjectMapper json;
 
-    public JobResource(JobService jobs) {
+    public JobResource(JobService jobs, ObjectMapper json) {
         this.jobs = jobs;
+        this.json = json;
     }
 
     /** Where a job is found: the {@code Location} of a submission and the {@code instance} of its rejection. */
@@ -111,12 +119,30 @@ public class JobResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Get a job", description = "Needs role backup-viewer or above.")
+    @Operation(summary = "Get a job", description = "The job and, while it runs, its last progress report under "
+            + "progress (phase, files and bytes done and total, estimated, bytesPerSecond, etaSeconds). Needs role "
+            + "backup-viewer or above.")
     @APIResponse(responseCode = "200", description = "The job", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     @APIResponse(responseCode = "404", description = "No such job", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Job get(@PathParam("id") String id) {
+    public JsonNode get(@PathParam("id") String id) {
+        return body(json, job(id), jobs.progress(id));
+    }
+
+    /**
+     * A job as {@code GET /api/jobs/{id}} answers it: the job as stored and, while it runs, its last progress report
+     * under {@code progress} (which the journal never holds).
+     */
+    static JsonNode body(ObjectMapper json, Job job, Optional<JobProgress> progress) {
+        ObjectNode body = json.valueToTree(job);
+        if (!job.status().isFinal()) {
+            progress.ifPresent(p -> body.set("progress", json.valueToTree(p)));
+        }
+        return body;
+    }
+
+    private Job job(String id) {
         return jobs.find(id).orElseThrow(() -> new ApiException.NotFound(ErrorCode.UNKNOWN_JOB, "no job '" + id + "'"));
     }
 
@@ -143,7 +169,7 @@ public class JobResource {
                 ErrorCode.INVALID_PAGE, "kind '" + kind + "' is not one of create, replace, delete"));
         long from = number("offset", offset, 0, 0, Long.MAX_VALUE);
         int count = (int) number("limit", limit, 100, 1, MAX_PLAN_PAGE);
-        Job job = get(id);
+        Job job = job(id);
         return jobs.planPage(job, planKind, from, count).orElseThrow(() -> new ApiException.NotFound(
                 ErrorCode.NO_PLAN, "job '" + id + "' has no plan whose paths are kept", id));
     }

@@ -14,6 +14,14 @@ public interface ProgressListener {
     default void phase(Phase phase) {
     }
 
+    /**
+     * What the run will handle: file members and their content bytes. A backup knows them when its walk of the tree
+     * ends, before any content is read ({@code estimate}: files may still change before they are read); a restore
+     * before it extracts anything. Called at most once, before the run's first {@link #file}.
+     */
+    default void totals(long files, long bytes, boolean estimate) {
+    }
+
     /** A file member was written (backup) or extracted (restore); {@code path} is relative to the dataset. */
     default void file(String path, long bytes) {
     }

@@ -359,7 +359,11 @@ public class JobService {
             store.save(started);
             LOG.info(JobLog.started(started));
             tell(listener -> listener.started(started));
-            finished = runner.run(started, new JobProgressListener(started, progressSink));
+            try {
+                finished = runner.run(started, new JobProgressListener(started, progressSink));
+            } finally {
+                latestProgress.remove(started.jobId());
+            }
             store.save(finished);
             if (finished.status() == JobState.PARTIAL) {
                 LOG.warn(JobLog.finished(finished));
@@ -436,10 +440,19 @@ public class JobService {
 
         @Override
         public void progress(JobProgress progress) {
+            latestProgress.put(progress.jobId(), progress);
             events.progress(progress);
             tell(listener -> listener.progress(progress));
         }
     };
+
+    /** The last progress report of each running job, for {@code GET /api/jobs/{id}}; removed when it ends. */
+    private final Map<String, JobProgress> latestProgress = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How far {@code jobId} is, while it runs; empty before its first report and once it ended. */
+    public Optional<JobProgress> progress(String jobId) {
+        return Optional.ofNullable(latestProgress.get(jobId));
+    }
 
     private CompletionStage<Void> publish(Job job) {
         try {

@@ -39,9 +39,13 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
  * <tr><td>{@code restore-commands}</td><td>{@value Roles#ADMIN}</td><td>the service</td></tr>
  * <tr><td>{@code backup-events}</td><td>the service</td><td>{@value Roles#VIEWER}, {@value Roles#OPERATOR},
  * {@value Roles#ADMIN}</td></tr>
+ * <tr><td>{@code backup-progress}</td><td>the service</td><td>{@value Roles#VIEWER}, {@value Roles#OPERATOR},
+ * {@value Roles#ADMIN}, each through a subscription of its own</td></tr>
  * <tr><td>anything else ({@code #})</td><td>nobody</td><td>nobody</td></tr>
  * </table>
- * Nobody may create or delete addresses or queues: the three addresses are created by the broker's configuration.
+ * Nobody may create or delete addresses or durable queues: the addresses are created by the broker's configuration.
+ * {@code backup-progress} is a MULTICAST address: a watcher's subscription is a non-durable queue that the broker
+ * makes when it attaches and removes when it leaves, which is all its role may create.
  */
 final class BrokerAccounts {
 
@@ -52,6 +56,7 @@ final class BrokerAccounts {
     static final String BACKUP_COMMANDS = "backup-commands";
     static final String RESTORE_COMMANDS = "restore-commands";
     static final String BACKUP_EVENTS = "backup-events";
+    static final String BACKUP_PROGRESS = "backup-progress";
 
     /** One account: its roles and how its password is checked. */
     record Account(String user, Set<String> roles, PasswordCheck password) {
@@ -136,11 +141,18 @@ final class BrokerAccounts {
         settings.put(RESTORE_COMMANDS, Set.of(sender(Roles.ADMIN), consumer(SERVICE_ROLE)));
         settings.put(BACKUP_EVENTS, Set.of(consumer(Roles.VIEWER), consumer(Roles.OPERATOR), consumer(Roles.ADMIN),
                 sender(SERVICE_ROLE)));
+        settings.put(BACKUP_PROGRESS, Set.of(subscriber(Roles.VIEWER), subscriber(Roles.OPERATOR),
+                subscriber(Roles.ADMIN), sender(SERVICE_ROLE)));
         return settings;
     }
 
     private static Role sender(String name) {
         return new Role(name, true, false, false, false, false, false, false, false, false, false, false, false);
+    }
+
+    /** Consumes from a MULTICAST address: its own non-durable subscription queue, made and removed by the broker. */
+    private static Role subscriber(String name) {
+        return new Role(name, false, true, false, false, true, true, false, false, false, false, false, false);
     }
 
     private static Role consumer(String name) {

@@ -244,6 +244,9 @@ public class EmbeddedBroker {
                 BrokerAccounts.BACKUP_EVENTS, DLQ, EXPIRY_QUEUE}) {
             c.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
+        // progress is for whoever watches now: each watcher's subscription gets every report, nobody's is kept
+        c.addAddressConfiguration(new org.apache.activemq.artemis.core.config.CoreAddressConfiguration()
+                .setName(BrokerAccounts.BACKUP_PROGRESS).addRoutingType(RoutingType.MULTICAST));
         for (Map.Entry<String, Set<Role>> entry : BrokerAccounts.securityRoles().entrySet()) {
             c.putSecurityRoles(entry.getKey(), entry.getValue());
         }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,6 +226,21 @@ class JobServiceTest {
         assertEquals(backup.bytes(), last.bytesDone());
     }
 
+    @Test
+    void aRunningJobsLastProgressIsKeptUntilItEnds() throws Exception {
+        JobService jobs = started(1, 10, GATED);
+        Job queued = jobs.submit(JobCommand.backup(GATED, null, JobSource.HTTP)).job();
+        assertTrue(gateEntered.await(30, TimeUnit.SECONDS));
+        JobProgress running = jobs.progress(queued.jobId()).orElseThrow();
+        assertEquals(Phase.LOCKED, running.phase());
+        assertEquals(GATED, running.dataset());
+        assertNull(running.filesTotal(), "no total before the walk ended");
+        assertNull(running.etaSeconds());
+        gate.countDown();
+        await().atMost(WAIT).until(() -> jobs.find(queued.jobId()).orElseThrow().status().isFinal());
+        await().atMost(WAIT).until(() -> jobs.progress(queued.jobId()).isEmpty());
+    }
+
     // --- fixtures
 
     private JobService started(int workers, int capacity, String... datasets) throws Exception {
@@ -251,7 +267,10 @@ class JobServiceTest {
     }
 
     private BackupConfig config(int workers, int capacity) {
+        // the default interceptors expand ${backup.backup-root} in the state directory's default: without them the
+        // engine's locks went to a directory of that literal name in the working directory
         return new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
                 .withMapping(BackupConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValues(Map.of("backup.data-root", tmp.resolve("data").toString(),
@@ -289,6 +308,8 @@ class JobServiceTest {
         @Override
         Job run(Job job, ProgressListener progress) {
             if (GATED.equals(job.dataset())) {
+                // a running job that reported a step: what GET /api/jobs/{id} shows while it waits at the gate
+                progress.phase(Phase.LOCKED);
                 gateEntered.countDown();
                 try {
                     if (!gate.await(30, TimeUnit.SECONDS)) {

@@ -74,9 +74,25 @@ final class AmqpTestClient implements AutoCloseable {
 
     /** Starts collecting the JSON bodies of the messages on {@code address} that {@code filter} accepts. */
     Collector collect(String address, Predicate<JsonObject> filter) {
+        return collect(address, "queue", filter);
+    }
+
+    /** {@link #collect} from a topic (a MULTICAST address): a subscription of this client's own. */
+    Collector subscribe(String address, Predicate<JsonObject> filter) {
+        return collect(address, "topic", filter);
+    }
+
+    /** Sends a JSON body to a topic (a MULTICAST address), not durable. */
+    void publishJson(String address, JsonObject body) {
+        AmqpSender sender = senders.computeIfAbsent("topic:" + address, a -> await(connection.createSender(address,
+                new AmqpSenderOptions().addCapability("topic"))));
+        await(sender.sendWithAck(AmqpMessage.create().withJsonObjectAsBody(body).build()));
+    }
+
+    private Collector collect(String address, String capability, Predicate<JsonObject> filter) {
         Collector collector = new Collector(filter);
         collector.receiver = await(connection.createReceiver(address,
-                new AmqpReceiverOptions().addCapability("queue").setAutoAcknowledgement(false)));
+                new AmqpReceiverOptions().addCapability(capability).setAutoAcknowledgement(false)));
         collector.receiver.handler(m -> {
             // every message is consumed; only the wanted ones are kept (the queue is shared with other test classes,
             // whose events nobody listens to once they are done)

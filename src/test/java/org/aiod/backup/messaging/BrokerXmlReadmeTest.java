@@ -43,14 +43,15 @@ class BrokerXmlReadmeTest {
 
         Map<String, Set<Role>> embedded = BrokerAccounts.securityRoles();
         for (String address : Set.of(BrokerAccounts.BACKUP_COMMANDS, BrokerAccounts.RESTORE_COMMANDS,
-                BrokerAccounts.BACKUP_EVENTS)) {
+                BrokerAccounts.BACKUP_EVENTS, BrokerAccounts.BACKUP_PROGRESS)) {
             assertEquals(describe(embedded.get(address)), describe(parsed.getSecurityRoles().get(address)), address);
         }
         // on everything else, none of the service's roles may do anything
         for (Role role : parsed.getSecurityRoles().get("#")) {
             assertEquals("amq", role.getName(), "only the broker's administrators on #");
         }
-        assertEquals(Set.of("backup-commands", "restore-commands", "backup-events", "DLQ", "ExpiryQueue"),
+        assertEquals(Set.of("backup-commands", "restore-commands", "backup-events", "backup-progress", "DLQ",
+                "ExpiryQueue"),
                 parsed.getAddressConfigurations().stream().map(CoreAddressConfiguration::getName)
                         .collect(Collectors.toSet()));
         AddressSettings all = parsed.getAddressSettings().get("#");
@@ -67,7 +68,8 @@ class BrokerXmlReadmeTest {
             out.add(r.getName() + (r.isSend() ? " send" : "") + (r.isConsume() ? " consume" : "")
                     + (r.isBrowse() ? " browse" : "") + (r.isManage() ? " manage" : "")
                     + (r.isCreateAddress() ? " createAddress" : "") + (r.isCreateDurableQueue() ? " createDurable" : "")
-                    + (r.isCreateNonDurableQueue() ? " createNonDurable" : ""));
+                    + (r.isCreateNonDurableQueue() ? " createNonDurable" : "")
+                    + (r.isDeleteNonDurableQueue() ? " deleteNonDurable" : ""));
         }
         return out;
     }

@@ -145,6 +145,28 @@ class EmbeddedBrokerTest {
         }
     }
 
+    /** Progress is a topic: every watcher gets every report through a subscription of its own, and sends none. */
+    @Test
+    void everyViewerGetsEveryProgressReportAndNobodyButTheServiceSendsOne() {
+        int port = freePort();
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("p")));
+        try (AmqpTestClient service = service(port);
+                AmqpTestClient viewer = new AmqpTestClient(port, "viewer", "viewer-pw").connect();
+                AmqpTestClient admin = new AmqpTestClient(port, "admin", "admin-pw").connect()) {
+            AmqpTestClient.Collector viewerSees = viewer.subscribe("backup-progress", j -> true);
+            AmqpTestClient.Collector adminSees = admin.subscribe("backup-progress", j -> true);
+            service.publishJson("backup-progress", new JsonObject().put("jobId", "j1").put("filesDone", 1));
+            service.publishJson("backup-progress", new JsonObject().put("jobId", "j1").put("filesDone", 2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> viewerSees.received.size() == 2
+                    && adminSees.received.size() == 2);
+            assertRefused(() -> viewer.publishJson("backup-progress", new JsonObject().put("jobId", "forged")));
+            assertRefused(() -> admin.publishJson("backup-progress", new JsonObject().put("jobId", "forged")));
+            assertEquals(2, viewerSees.received.size());
+        } finally {
+            EmbeddedBroker.stop(broker);
+        }
+    }
+
     @Test
     void anOperatorSendsBackupCommandsButNoRestore() {
         int port = freePort();

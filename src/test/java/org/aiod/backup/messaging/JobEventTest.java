@@ -33,7 +33,7 @@ class JobEventTest {
     /** As Quarkus configures its ObjectMapper for the service: ISO-8601 instants. */
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private final EventPublisher publisher = new EventPublisher(null, json);
+    private final EventPublisher publisher = new EventPublisher(null, null, json);
 
     private static final Job PARTIAL = new Job("3f0c2a4e-5d7b-4c1e-9a63-0b8f2d9e7c41", "nightly-1", "msg-1",
             JobType.BACKUP, "connectors", 2L, 3, JobSource.AMQP, JobState.PARTIAL,

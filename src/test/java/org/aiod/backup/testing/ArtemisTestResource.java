@@ -156,6 +156,9 @@ public class ArtemisTestResource implements QuarkusTestResourceLifecycleManager 
                 .setRedeliveryDelay(0));
         c.addQueueConfiguration(QueueConfiguration.of(DLQ).setRoutingType(RoutingType.ANYCAST));
         c.addQueueConfiguration(QueueConfiguration.of(EXPIRY_QUEUE).setRoutingType(RoutingType.ANYCAST));
+        // as the service's own broker: progress is a topic, whatever attaches to it first
+        c.addAddressConfiguration(new org.apache.activemq.artemis.core.config.CoreAddressConfiguration()
+                .setName("backup-progress").addRoutingType(org.apache.activemq.artemis.api.core.RoutingType.MULTICAST));
         return c;
     }
 
