@@ -42,6 +42,9 @@ final class Archiver {
     private long deleted;
     /** Upper bound of the uncompressed tar stream of this level, summed by pass 1 (see {@link #archiveBound}). */
     private long tarBound = END_OF_ARCHIVE_BOUND;
+    /** File members pass 2 will write and their content bytes, as pass 1 saw them: the progress totals. */
+    private long filesToWrite;
+    private long bytesToWrite;
 
     /** A tar header block, and the unit every member's data is padded to. */
     private static final int BLOCK = 512;
@@ -90,6 +93,19 @@ final class Archiver {
      */
     long archiveBound() {
         return tarBound;
+    }
+
+    /** After pass 1: the file members pass 2 will write, as the walk saw them (some may vanish or be unreadable). */
+    long filesToWrite() {
+        return filesToWrite;
+    }
+
+    /**
+     * After pass 1: their content bytes at their lstat sizes; a file that changes before it is read changes this, and
+     * a second name of a hard link, written as a link, counts its content here too: an estimate.
+     */
+    long bytesToWrite() {
+        return bytesToWrite;
     }
 
     private static long padded(long bytes) {
@@ -243,6 +259,8 @@ final class Archiver {
                     long member = BLOCK + longNameBound(directoryMemberLength + 1 + name.length());
                     // a symlink's lstat size is the length of its target, which may need a K member
                     tarBound += member + (child.isSymlink() ? longNameBound(child.size()) : padded(child.size()));
+                    filesToWrite++;
+                    bytesToWrite += child.isSymlink() ? 0 : child.size();
                 }
             } else {
                 warn(Names.shown(join(rel, name)) + ": socket, FIFO or device file skipped");

@@ -79,6 +79,7 @@ record LevelWriter(EngineOptions options, Layout layout, FileContent fileContent
                 // pass 1 walked the whole tree: the archive's bound is known before any file's content is written,
                 // and nothing of this level is in the cycle yet, only in the state directory's tmp/
                 requireSpace(dataset, archiver.archiveBound(), channel.size());
+                listener.totals(archiver.filesToWrite(), archiver.bytesToWrite(), true);
                 Files.createDirectories(cycleDir);
                 if (level == 0) {
                     discardIncompleteCycle(dataset, cycle, warnings);

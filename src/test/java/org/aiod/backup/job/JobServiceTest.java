@@ -224,6 +224,13 @@ class JobServiceTest {
         JobProgress last = progress.get(progress.size() - 1);
         assertEquals(backup.files(), last.filesDone());
         assertEquals(backup.bytes(), last.bytesDone());
+        // the totals are known once the walk ended, before the first file is read, and they are an estimate
+        JobProgress firstFile = progress.stream().filter(p -> p.filesDone() == 1).findFirst().orElseThrow();
+        assertEquals(backup.files(), firstFile.filesTotal());
+        assertEquals(backup.bytes(), firstFile.bytesTotal());
+        assertTrue(firstFile.estimated());
+        assertEquals(null, progress.get(0).filesTotal(), "no total when the lock is taken, before the walk");
+        assertEquals(Long.valueOf(0), last.etaSeconds(), "nothing left at the end: " + last);
     }
 
     @Test
