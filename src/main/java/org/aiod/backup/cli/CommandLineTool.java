@@ -22,6 +22,7 @@ import org.aiod.backup.catalog.LevelEntry;
 import org.aiod.backup.catalog.LevelVerification;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
+import org.aiod.backup.engine.ProgressListener;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
@@ -63,6 +64,16 @@ public final class CommandLineTool {
         this.err = err;
     }
 
+    /** Runs {@code run} with a progress line on standard error, cleared before the result is printed. */
+    private Job withProgress(String what, java.util.function.Function<ProgressListener, Job> run) {
+        ProgressLine progress = ProgressLine.of(err, what);
+        try {
+            return run.apply(progress);
+        } finally {
+            progress.done();
+        }
+    }
+
     int run(List<String> args) {
         CliArguments command;
         try {
@@ -78,12 +89,15 @@ public final class CommandLineTool {
         try {
             BackupConfig config = loadConfig(command.overrides().properties());
             return switch (command.verb()) {
-                case BACKUP -> report(JobRunner.standalone(config).runNow(JobCommand.backup(command.dataset(), null,
-                        JobSource.CLI)));
+                case BACKUP -> report(withProgress("backup " + command.dataset(), progress -> JobRunner
+                        .standalone(config).runNow(JobCommand.backup(command.dataset(), null, JobSource.CLI),
+                                progress)));
                 case RESTORE -> command.at() != null
                         ? restoreAt(config, command.dataset(), command.at(), options(command.restore()))
-                        : report(JobRunner.standalone(config).runNow(JobCommand.restore(command.dataset(),
-                                command.cycle(), command.level(), options(command.restore()), null, JobSource.CLI)));
+                        : report(withProgress("restore " + command.dataset(), progress -> JobRunner
+                                .standalone(config).runNow(JobCommand.restore(command.dataset(), command.cycle(),
+                                        command.level(), options(command.restore()), null, JobSource.CLI),
+                                        progress)));
                 case LIST -> list(DatasetCatalog.standalone(config), command.dataset());
                 case VERIFY -> command.cycle() != null
                         ? verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle())
@@ -224,8 +238,8 @@ public final class CommandLineTool {
         CycleLevel chosen = catalog.levelAt(dataset, at);
         out.printf(Locale.ROOT, "at %s: cycle %d level %d of %s, completed %s%n", TIME.format(at), chosen.cycle(),
                 chosen.level().level(), dataset, TIME.format(chosen.completed()));
-        return report(runner.runNow(JobCommand.restore(dataset, chosen.cycle(), chosen.level().level(), options, null,
-                JobSource.CLI)));
+        return report(withProgress("restore " + dataset, progress -> runner.runNow(JobCommand.restore(dataset,
+                chosen.cycle(), chosen.level().level(), options, null, JobSource.CLI), progress)));
     }
 
     private int list(DatasetCatalog catalog, String dataset) {
@@ -284,7 +298,8 @@ public final class CommandLineTool {
      * printed as the one-cycle form prints its checks, plus the drill's result.
      */
     private int verifyJob(JobRunner runner, String dataset, String depth) {
-        Job job = runner.runNow(JobCommand.verify(dataset, depth, null, JobSource.CLI));
+        Job job = withProgress("verify " + dataset, progress -> runner.runNow(JobCommand.verify(dataset, depth, null,
+                JobSource.CLI), progress));
         VerifyResult result = job.verify();
         if (result == null || result.levels() == null) {
             // rejected, or it could not run: the reason is the error's

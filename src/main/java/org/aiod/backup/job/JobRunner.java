@@ -63,12 +63,17 @@ public class JobRunner implements LeftoverCleanup {
      * line's path. Returns the job REJECTED, SUCCEEDED, PARTIAL or FAILED.
      */
     public Job runNow(JobCommand command) {
+        return runNow(command, ProgressListener.NONE);
+    }
+
+    /** {@link #runNow(JobCommand)}, telling {@code progress} how the engine's run goes (the command line's bar). */
+    public Job runNow(JobCommand command, ProgressListener progress) {
         Optional<JobError> invalid = validate(command);
         if (invalid.isPresent()) {
             return Job.rejected(command, Instant.now(), invalid.get());
         }
         Job queued = Job.queued(command, Instant.now());
-        return run(queued.started(Instant.now()));
+        return run(queued.started(Instant.now()), progress);
     }
 
     /**
