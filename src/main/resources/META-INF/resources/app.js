@@ -75,8 +75,13 @@ function ago(iso) {
   return Math.round(s / 86400) + ' d ago';
 }
 
+/** A local time as operators read logs: 2026-11-30 02:00. */
 function when(iso) {
-  return iso ? new Date(iso).toLocaleString() : '';
+  if (!iso) return '';
+  const d = new Date(iso);
+  const two = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + two(d.getHours()) + ':'
+    + two(d.getMinutes());
 }
 
 function duration(seconds) {
@@ -163,6 +168,7 @@ async function signIn(event) {
     $('login-password').value = '';
   } catch (e) {
     state.auth = null;
+    $('login-password').value = '';
     $('login-error').textContent = e.status === 401 ? 'Wrong user name, password or token.'
       : e.status === 403 ? 'This login has no backup role.' : e.message;
   }
@@ -346,8 +352,11 @@ function timeline(detail) {
         : 'level ' + l.level + (l.level === 0 ? ' (full)' : '') + ' · ' + bytes(l.size) + '\n' + when(l.modified)
           + '\n' + l.archive + ' · checksum ' + (l.checksum || '–')
           + (l.kind === 'orphan' ? '\nafter a gap: cannot be restored' : '');
+      // a block with room for it names its size too
+      const roomy = cycle.bytes > 0 && l.size / cycle.bytes >= 0.2;
       blocks.push(h('div', { class: classes.join(' '), title, 'data-level': l.level,
-        style: { flexGrow: String(Math.max(l.size, 1)), flexBasis: '0' } }, String(l.level)));
+        style: { flexGrow: String(Math.max(l.size, 1)), flexBasis: '0' } },
+        (l.level === 0 ? 'L0 full' : 'L' + l.level) + (roomy ? ' · ' + bytes(l.size) : '')));
     }
     const share = Math.max(12, Math.round(100 * cycle.bytes / largest));
     const levelCount = cycle.levels.length;
@@ -554,10 +563,13 @@ function restoreDialog(name, detail) {
 
 // ---------------------------------------------------------------------------------------------- live jobs
 
+/** QUEUED < RUNNING < final: an answer that arrives late (a POST's QUEUED after the stream's end) never goes back. */
+const stage = (status) => (FINAL.includes(status) ? 2 : status === 'RUNNING' ? 1 : 0);
+
 function track(job) {
   const entry = state.live.get(job.jobId) || { job, progress: null };
-  entry.job = job;
-  if (FINAL.includes(job.status) && !entry.finishedSeen) entry.finishedSeen = Date.now();
+  if (stage(job.status) >= stage(entry.job.status)) entry.job = job;
+  if (FINAL.includes(entry.job.status) && !entry.finishedSeen) entry.finishedSeen = Date.now();
   state.live.set(job.jobId, entry);
   renderLive();
 }
@@ -602,6 +614,10 @@ function progressLine(job, p) {
   if (job.status === 'QUEUED') return 'queued ' + ago(job.queuedAt);
   if (FINAL.includes(job.status)) {
     if (job.error) return job.error.message;
+    if (job.plan && job.plan.create) {
+      return 'plan: ' + count(job.plan.create.count) + ' to create · ' + count(job.plan.replace.count)
+        + ' to replace · ' + count(job.plan.delete.count) + ' to delete';
+    }
     const parts = [];
     if (job.files !== null && job.files !== undefined) parts.push(count(job.files) + ' files', bytes(job.bytes));
     if (job.startedAt && job.finishedAt) parts.push(duration((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000));
@@ -629,9 +645,10 @@ function renderLive() {
     const failed = job.status === 'FAILED' || job.status === 'REJECTED';
     const barClass = 'bar' + (failed ? ' failed' : pct === 100 ? ' done' : pct === null ? ' indeterminate' : '');
     const width = failed ? 100 : pct === null ? null : pct;
-    return h('li', { 'data-job-id': job.jobId, 'data-status': job.status },
+    const dryRun = Boolean(job.options && job.options.dryRun);
+    return h('li', { 'data-job-id': job.jobId, 'data-status': job.status, 'data-dry-run': dryRun },
       h('div', { class: 'job-line' },
-        h('span', { class: 'job-title' }, typeName(job.type) + ' · ' + (job.dataset || '')),
+        h('span', { class: 'job-title' }, typeName(job.type) + (dryRun ? ' (dry run)' : '') + ' · ' + (job.dataset || '')),
         h('span', { class: 'status ' + job.status }, job.status)),
       h('div', { class: barClass, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100,
         'aria-valuenow': width === null ? null : width },
@@ -725,14 +742,16 @@ async function loadJobs(first) {
 
 function jobItem(job) {
   const where = job.cycle !== null && job.cycle !== undefined
-    ? ' · c' + job.cycle + (job.level !== null && job.level !== undefined ? ' L' + job.level : '') : '';
+    ? ' · cycle ' + job.cycle + (job.level !== null && job.level !== undefined ? ' level ' + job.level : '') : '';
   const figures = job.plan ? 'dry run' : job.files !== null && job.files !== undefined
     ? count(job.files) + ' files · ' + bytes(job.bytes) : '';
   return h('li', { 'data-job-id': job.jobId },
     h('span', { class: 'status ' + job.status }, job.status),
     h('span', { class: 'job-title', title: job.jobId + ' · source ' + job.source },
-      typeName(job.type) + ' ' + (job.dataset || ''), h('span', { class: 'job-meta' }, where + (figures ? ' · ' + figures : ''))),
+      typeName(job.type) + ' ' + (job.dataset || '')),
     h('span', { class: 'job-meta', title: when(job.queuedAt) }, ago(job.queuedAt)),
+    h('span', { class: 'job-sub' }, (where ? where.slice(3) : '') + (where && figures ? ' · ' : '') + figures
+      + ' · ' + job.source),
     job.error ? h('span', { class: 'job-error' }, job.error.message) : null);
 }
 
