@@ -201,12 +201,12 @@ const can = (role) => state.rank >= ROLES.indexOf(role);
 
 /**
  * Verify and prune arrive with a later version: a route this server does not have answers 404 or 405, and its button
- * is left out. The probe posts an empty body, which no command accepts, so it never starts a job.
+ * is left out. The probe posts a JSON array, which no command accepts (400 INVALID_BODY), so it never starts a job.
  */
 async function probeFeatures() {
   const probe = async (path) => {
     try {
-      await api(path, { method: 'POST', json: '', quiet401: true });
+      await api(path, { method: 'POST', json: '[]', quiet401: true });
       return true;
     } catch (e) {
       return e.status !== 404 && e.status !== 405;
@@ -273,7 +273,8 @@ function renderDatasets() {
     const current = summary.cycles[summary.cycles.length - 1];
     const size = summary.cycles.reduce((sum, c) => sum + c.bytes, 0);
     const tr = h('tr', { 'data-dataset': summary.name, class: summary.name === state.selected ? 'selected' : null,
-      onclick: () => selectDataset(summary.name) },
+      tabindex: 0, onclick: () => selectDataset(summary.name),
+      onkeydown: (e) => { if (e.key === 'Enter') selectDataset(summary.name); } },
       h('td', {}, h('span', { class: 'dot ' + hl.cls, title: hl.why, 'data-health': hl.cls })),
       h('td', { class: 'name' }, summary.name, h('span', { class: 'sub' }, hl.why)),
       h('td', {}, current && current.lastLevel >= 0 ? 'cycle ' + current.cycle + ' · level ' + current.lastLevel : '–'),
@@ -397,7 +398,7 @@ const dialogError = (message) => { $('dialog-error').textContent = message; };
 
 /** A route the server does not have (yet): its button goes away. */
 function missingRoute(e, feature) {
-  if (e.status === 405 || (e.status === 404 && !e.code)) {
+  if (e.status === 405 || (e.status === 404 && (!e.code || e.code === 'NOT_FOUND'))) {
     state.features[feature] = false;
     if (state.selected) selectDataset(state.selected);
     return true;

@@ -99,6 +99,7 @@ class ConsoleBrowserIT {
             env.put("QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_" + user.toUpperCase(), "backup-" + user);
         }
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("BACKUP_CYCLE_LENGTH", "3");
         env.put("BACKUP_BROKER_PORT", Integer.toString(freePort()));
         process = start(jar, env, tmp.resolve("service.log"));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -106,10 +107,11 @@ class ConsoleBrowserIT {
         awaitStatus(base + "/q/health/started", 200);
         awaitStatus(base + "/q/health/ready", 200);
 
-        assertEquals("SUCCEEDED", backUp().path("status").asText());
-        Trees.write(data.resolve("config/connect.properties"), "bootstrap.servers=kafka:9092\nacks=all\n");
-        Trees.write(data.resolve("config/new-topic.json"), "{\"topic\":\"orders\"}");
-        assertEquals("SUCCEEDED", backUp().path("status").asText());
+        // cycles of three levels: four backups make cycle 0 (levels 0-2) and cycle 1 (level 0)
+        for (int round = 0; round < 4; round++) {
+            Trees.write(data.resolve("config/round.txt"), "round " + round);
+            assertEquals("SUCCEEDED", backUp().path("status").asText());
+        }
     }
 
     @AfterAll
@@ -157,6 +159,9 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("tr[data-dataset='" + DATASET + "']")).click();
         visible(By.id("action-backup"));
         assertTrue(browser.findElements(By.id("action-restore")).isEmpty(), "an operator may not restore");
+        assertTrue(browser.findElements(By.id("action-prune")).isEmpty(), "an operator may not prune");
+        assertEquals(routeExists("/api/verifies", "operator"), !browser.findElements(By.id("action-verify")).isEmpty(),
+                "Verify is offered exactly when the server has POST /api/verifies");
         Trees.write(tmp.resolve("data").resolve(DATASET).resolve("config/third.txt"), "level two");
         browser.findElement(By.id("action-backup")).click();
 
@@ -167,14 +172,16 @@ class ConsoleBrowserIT {
         By done = By.cssSelector("#live li[data-job-id='" + jobId + "'][data-status='SUCCEEDED'] "
                 + ".bar.done[aria-valuenow='100']");
         visible(done);
-        assertEquals("SUCCEEDED", getJson("/api/jobs/" + jobId, "viewer").path("status").asText(),
-                "the page shows what the API says");
-        assertEquals(2, getJson("/api/jobs/" + jobId, "viewer").path("level").asInt());
+        JsonNode finished = getJson("/api/jobs/" + jobId, "viewer");
+        assertEquals("SUCCEEDED", finished.path("status").asText(), "the page shows what the API says");
+        assertEquals(1, finished.path("cycle").asInt(), finished.toString());
+        assertEquals(1, finished.path("level").asInt(), finished.toString());
 
-        // the timeline gains level 2, with its size and time in the tooltip
-        WebElement level = visible(By.cssSelector("#timeline .cycle[data-cycle='0'] .level[data-level='2']"));
-        assertTrue(level.getAttribute("title").startsWith("level 2 · "), level.getAttribute("title"));
-        assertTrue(level.getText().startsWith("L2"), level.getText());
+        // the timeline gains cycle 1's level 1, with its size and time in the tooltip, beside cycle 0's three
+        WebElement level = visible(By.cssSelector("#timeline .cycle[data-cycle='1'] .level[data-level='1']"));
+        assertTrue(level.getAttribute("title").startsWith("level 1 · "), level.getAttribute("title"));
+        assertTrue(level.getText().startsWith("L1"), level.getText());
+        assertEquals(2, browser.findElements(By.cssSelector("#timeline .cycle[data-cycle='1'] .level")).size());
         assertEquals(3, browser.findElements(By.cssSelector("#timeline .cycle[data-cycle='0'] .level")).size());
         visible(By.cssSelector("#jobs li[data-job-id='" + jobId + "']"));
         screenshot("03-operator-backup-done");
@@ -215,11 +222,16 @@ class ConsoleBrowserIT {
         browser.get(base + "/");
         logIn("admin");
         visible(By.cssSelector("#datasets tr[data-dataset='" + DATASET + "']")).click();
+        assertEquals(routeExists("/api/prunes", "admin"), !browser.findElements(By.id("action-prune")).isEmpty(),
+                "Prune is offered exactly when the server has POST /api/prunes");
         visible(By.id("action-restore")).click();
         visible(By.id("restore-preview-button")).click();
 
         WebElement plan = visible(By.id("restore-plan"));
-        JsonNode latest = getJson("/api/datasets/" + DATASET, "viewer").path("cycles").path(0);
+        JsonNode cycles = getJson("/api/datasets/" + DATASET, "viewer").path("cycles");
+        JsonNode latest = cycles.path(cycles.size() - 1);
+        assertEquals(latest.path("cycle").asText(), browser.findElement(By.id("restore-cycle")).getAttribute("value"),
+                "the newest cycle is offered first");
         int lastLevel = latest.path("lastLevel").asInt();
         assertEquals(Integer.toString(lastLevel), browser.findElement(By.id("restore-level")).getAttribute("value"),
                 "the cycle's last level is offered first");
@@ -286,6 +298,15 @@ class ConsoleBrowserIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the backup did not end: " + job);
+    }
+
+    /** Whether the service has a command route: a JSON array is refused (never a job), a missing route 404/405. */
+    private static boolean routeExists(String path, String user) throws Exception {
+        int status = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", basic(user + ":" + user)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        return status != 404 && status != 405;
     }
 
     private static JsonNode getJson(String path, String user) throws Exception {
