@@ -66,6 +66,8 @@ function count(n) {
   return n === null || n === undefined || n < 0 ? '–' : Number(n).toLocaleString('en');
 }
 
+const files = (n) => count(n) + (n === 1 ? ' file' : ' files');
+
 function ago(iso) {
   if (!iso) return '–';
   const s = (Date.now() - Date.parse(iso)) / 1000;
@@ -620,7 +622,7 @@ function progressLine(job, p) {
         + ' to replace · ' + count(job.plan.delete.count) + ' to delete';
     }
     const parts = [];
-    if (job.files !== null && job.files !== undefined) parts.push(count(job.files) + ' files', bytes(job.bytes));
+    if (job.files !== null && job.files !== undefined) parts.push(files(job.files), bytes(job.bytes));
     if (job.startedAt && job.finishedAt) parts.push(duration((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000));
     return parts.join(' · ');
   }
@@ -745,7 +747,7 @@ function jobItem(job) {
   const where = job.cycle !== null && job.cycle !== undefined
     ? ' · cycle ' + job.cycle + (job.level !== null && job.level !== undefined ? ' level ' + job.level : '') : '';
   const figures = job.plan ? 'dry run' : job.files !== null && job.files !== undefined
-    ? count(job.files) + ' files · ' + bytes(job.bytes) : '';
+    ? files(job.files) + ' · ' + bytes(job.bytes) : '';
   return h('li', { 'data-job-id': job.jobId },
     h('span', { class: 'status ' + job.status }, job.status),
     h('span', { class: 'job-title', title: job.jobId + ' · source ' + job.source },
