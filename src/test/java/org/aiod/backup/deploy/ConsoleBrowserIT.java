@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -260,6 +261,34 @@ class ConsoleBrowserIT {
         assertEquals("RESTORE", job.path("type").asText(), job.toString());
         assertFalse(Files.exists(data.resolve("config/stray.tmp")), "the restore made the dataset the level");
         screenshot("06-admin-restored");
+    }
+
+    /**
+     * The progress event's totals, rate and ETA ({@code filesTotal}, {@code bytesTotal}, {@code estimate},
+     * {@code bytesPerSecond}, {@code etaSeconds}) make the bar determinate; without them (absent or -1) it moves
+     * without a figure. The events are handed to the page's own handler, as the stream reader does, because this
+     * service's engine reports no totals yet.
+     */
+    @Test
+    void progressWithTotalsIsADeterminateBarAndWithoutThemAnIndeterminateOne() throws Exception {
+        browser.get(base + "/");
+        logIn("viewer");
+        visible(By.cssSelector("#datasets tr[data-dataset='" + DATASET + "']"));
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        page.executeScript("onProgress({jobId: 'j-known', type: 'BACKUP', dataset: 'connectors', phase: 'SCANNED',"
+                + " filesDone: 40, bytesDone: 4194304, filesTotal: 100, bytesTotal: 10485760, estimate: true,"
+                + " bytesPerSecond: 1048576, etaSeconds: 6})");
+        page.executeScript("onProgress({jobId: 'j-unknown', type: 'RESTORE', dataset: 'mysql', phase: 'LOCKED',"
+                + " filesDone: 3, bytesDone: 10, filesTotal: -1, bytesTotal: -1})");
+        WebElement known = visible(By.cssSelector("#live li[data-job-id='j-known']"));
+        assertEquals("40", known.findElement(By.cssSelector(".bar")).getAttribute("aria-valuenow"));
+        String meta = known.findElement(By.cssSelector(".job-meta")).getText();
+        assertTrue(meta.startsWith("40 % · scanned · 40 / ~100 files · 4.0 MiB / ~10 MiB · 1.0 MiB/s · 6 s left"),
+                meta);
+        WebElement unknown = browser.findElement(By.cssSelector("#live li[data-job-id='j-unknown'] .bar"));
+        assertTrue(unknown.getAttribute("class").contains("indeterminate"), unknown.getAttribute("class"));
+        assertEquals(null, unknown.getAttribute("aria-valuenow"));
+        screenshot("07-progress-bars");
     }
 
     // ----------------------------------------------------------------------------------------------- helpers
