@@ -264,10 +264,10 @@ class ConsoleBrowserIT {
     }
 
     /**
-     * The progress event's totals, rate and ETA ({@code filesTotal}, {@code bytesTotal}, {@code estimate},
-     * {@code bytesPerSecond}, {@code etaSeconds}) make the bar determinate; without them (absent or -1) it moves
-     * without a figure. The events are handed to the page's own handler, as the stream reader does, because this
-     * service's engine reports no totals yet.
+     * The progress event's totals, rate and ETA ({@code filesTotal}, {@code bytesTotal}, {@code estimated},
+     * {@code bytesPerSecond}, {@code etaSeconds}) make the bar determinate; without them ({@code null}, as a
+     * restore reports them) it moves without a figure. The events are handed to the page's own handler, as the
+     * stream reader does, so that both kinds are seen whatever the timing of a real job.
      */
     @Test
     void progressWithTotalsIsADeterminateBarAndWithoutThemAnIndeterminateOne() throws Exception {
@@ -276,10 +276,10 @@ class ConsoleBrowserIT {
         visible(By.cssSelector("#datasets tr[data-dataset='" + DATASET + "']"));
         JavascriptExecutor page = (JavascriptExecutor) browser;
         page.executeScript("onProgress({jobId: 'j-known', type: 'BACKUP', dataset: 'connectors', phase: 'SCANNED',"
-                + " filesDone: 40, bytesDone: 4194304, filesTotal: 100, bytesTotal: 10485760, estimate: true,"
+                + " filesDone: 40, bytesDone: 4194304, filesTotal: 100, bytesTotal: 10485760, estimated: true,"
                 + " bytesPerSecond: 1048576, etaSeconds: 6})");
         page.executeScript("onProgress({jobId: 'j-unknown', type: 'RESTORE', dataset: 'mysql', phase: 'LOCKED',"
-                + " filesDone: 3, bytesDone: 10, filesTotal: -1, bytesTotal: -1})");
+                + " filesDone: 3, bytesDone: 10, filesTotal: null, bytesTotal: null, etaSeconds: null})");
         WebElement known = visible(By.cssSelector("#live li[data-job-id='j-known']"));
         assertEquals("40", known.findElement(By.cssSelector(".bar")).getAttribute("aria-valuenow"));
         String meta = known.findElement(By.cssSelector(".job-meta")).getText();
