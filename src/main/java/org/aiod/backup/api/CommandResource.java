@@ -1,5 +1,7 @@
 package org.aiod.backup.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.job.CommandRules;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
@@ -31,7 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code POST /api/backups}, {@code POST /api/restores}, {@code POST /api/prunes} and {@code POST /api/verifies}: each body becomes a job command from source
+ * {@code POST /api/backups}, {@code POST /api/restores}, {@code POST /api/prunes} and {@code POST /api/verifications}:
+ * each body becomes a job command from source
  * {@code http}, submitted like a message's. A new job answers {@code 202} and a request id already known answers
  * {@code 200}, both with the job and its {@code Location}. A command the validator rejects is journaled as a
  * {@code REJECTED} job (its event is published, like any rejection) and answers a problem naming that job: 404 when
@@ -40,9 +44,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * read strictly ({@link StrictCommandReader}): an unknown field, a number given as a string or with a fraction,
  * anything after the object are refused, as over AMQP; so is a request id that is not 1 to 128 characters of
  * {@code [A-Za-z0-9._:-]}.
+ *
+ * <p>A prune without {@code dataset} prunes every managed dataset, as a {@code prune-commands} message without one
+ * does: one job per dataset (request id {@code <requestId>:<dataset>}), answered {@code 202} (or {@code 200} when
+ * every one was known) with the JSON array of the jobs, in dataset order, and no {@code Location}; a job that was
+ * rejected is in the array with its state and error (its event is published like any other), not a problem.
  */
 @Path("/api")
-@Tag(name = "commands", description = "Start backups, restores, prunes and verifies")
+@Tag(name = "commands", description = "Start backups, restores, prunes and verifications")
 // the answers every command shares; each operation adds its own 400 and 404
 @APIResponse(responseCode = "202", description = "Queued; the job, whose Location to poll",
         headers = @Header(name = HttpHeaders.LOCATION, description = "/api/jobs/{id}"),
@@ -59,9 +68,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CommandResource {
 
     private final JobService jobs;
+    private final DatasetCatalog catalog;
 
-    public CommandResource(JobService jobs) {
+    public CommandResource(JobService jobs, DatasetCatalog catalog) {
         this.jobs = jobs;
+        this.catalog = catalog;
     }
 
     @POST
@@ -111,8 +122,9 @@ public class CommandResource {
     @Operation(summary = "Prune a dataset's old cycles",
             description = "Queues a prune that removes, each whole, the cycles of the dataset that backup.retention.*"
                     + " does not keep; with dryRun nothing is removed and the job lists what would go and the bytes it"
-                    + " would free. With no retention set nothing is removed (a warning says so). Needs role"
-                    + " backup-admin, a dry run too.")
+                    + " would free. With no retention set nothing is removed (a warning says so). Without dataset,"
+                    + " one prune job per managed dataset, answered with the array of the jobs and no Location. Needs"
+                    + " role backup-admin, a dry run too.")
     @APIResponse(responseCode = "400", description = "Invalid body or dataset name", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown dataset", content = @Content(
@@ -121,11 +133,31 @@ public class CommandResource {
     public Response prune(PruneRequest request) {
         require(request);
         requireRequestId(request.requestId());
-        return answer(JobCommand.prune(request.dataset(), request.dryRun(), request.requestId(), JobSource.HTTP));
+        JobCommand.Prune prune = JobCommand.prune(request.dataset(), request.dryRun(), request.requestId(),
+                JobSource.HTTP);
+        return prune.everyDataset() ? answerEach(prune) : answer(prune);
+    }
+
+    /**
+     * A prune of every managed dataset, one job each, submitted in dataset order. A full queue part-way answers
+     * 503: the jobs queued so far run, and the same request id again answers them from the journal.
+     */
+    private Response answerEach(JobCommand.Prune every) {
+        List<Job> answered = new ArrayList<>();
+        boolean allKnown = true;
+        for (String dataset : catalog.names()) {
+            JobCommand.Prune one = every.of(dataset);
+            Submission submission = jobs.submit(one);
+            checkSameCommand(submission, one);
+            answered.add(submission.job());
+            allKnown &= submission.existing();
+        }
+        return Response.status(allKnown && !answered.isEmpty() ? Response.Status.OK : Response.Status.ACCEPTED)
+                .entity(answered).build();
     }
 
     @POST
-    @Path("verifies")
+    @Path("verifications")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Verify a dataset's archives",
             description = "Queues a verify: depth checksums (default) reads every archive to its end against"
@@ -146,11 +178,7 @@ public class CommandResource {
     private Response answer(JobCommand command) {
         Submission submission = jobs.submit(command);
         Job job = submission.job();
-        if (submission.existing() && !sameCommand(job, command)) {
-            throw new ApiException.Conflict(ErrorCode.REQUEST_ID_CONFLICT, "request id '" + command.requestId()
-                    + "' was used for another command: " + job.type() + " of dataset '" + job.dataset() + "'",
-                    job.jobId());
-        }
+        checkSameCommand(submission, command);
         if (job.status() == JobState.REJECTED) {
             throw ApiException.rejected(job);
         }
@@ -158,6 +186,15 @@ public class CommandResource {
                 .header(HttpHeaders.LOCATION, JobResource.location(job.jobId()))
                 .entity(job)
                 .build();
+    }
+
+    private static void checkSameCommand(Submission submission, JobCommand command) {
+        Job job = submission.job();
+        if (submission.existing() && !sameCommand(job, command)) {
+            throw new ApiException.Conflict(ErrorCode.REQUEST_ID_CONFLICT, "request id '" + command.requestId()
+                    + "' was used for another command: " + job.type() + " of dataset '" + job.dataset() + "'",
+                    job.jobId());
+        }
     }
 
     /** Whether a known job is the one {@code command} asks for (a finished restore records the level it chose). */

@@ -2,7 +2,7 @@ package org.aiod.backup.api;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** The body of {@code POST /api/verifies}, as the body of a {@code backup-commands} message whose {@code command} is {@code VERIFY}. */
+/** The body of {@code POST /api/verifications}, as the body of a {@code verify-commands} message. */
 @Schema(name = "VerifyRequest", description = "Read every archive of one dataset against its checksums, and with"
         + " depth drill restore its newest level into a scratch directory and check it")
 public record VerifyRequest(

@@ -19,8 +19,8 @@ import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 
 /**
  * Wellness ({@code /q/health/well}), and the gauge {@value #GAUGE}: whether the service is connected to the AMQP
- * broker, for both of its links: {@code commands} (the command receiver on {@code backup-commands} and
- * {@code restore-commands}) and {@code events} (the {@code backup-events} channel).
+ * broker, for both of its links: {@code commands} (the command receiver on {@code backup-commands},
+ * {@code restore-commands}, {@code verify-commands} and {@code prune-commands}) and {@code events} (the {@code backup-events} channel).
  *
  * <p>Deliberately not liveness, readiness nor startup: while the broker is away, HTTP commands and scheduled
  * backups still run, both links reconnect by themselves, and events wait in the publisher's buffer. Restarting the
@@ -54,8 +54,8 @@ public class BrokerCheck implements HealthCheck {
 
     void registerGauges(@Observes @Priority(600) StartupEvent event) {
         Gauge.builder(GAUGE, this, c -> c.commandsConnected() ? 1 : 0).tag("link", COMMANDS)
-                .description("1 while the service receives backup-commands and restore-commands from the AMQP "
-                        + "broker, 0 while it is reconnecting")
+                .description("1 while the service receives its command queues (backup-, restore-, verify-,"
+                        + " prune-commands) from the AMQP broker, 0 while it is reconnecting")
                 .strongReference(true).register(registry);
         Gauge.builder(GAUGE, this, c -> c.eventsConnected() ? 1 : 0).tag("link", EVENTS)
                 .description("1 while the backup-events channel is connected to the AMQP broker, 0 while it is "
@@ -72,7 +72,7 @@ public class BrokerCheck implements HealthCheck {
         if (!commands || !events) {
             StringBuilder reason = new StringBuilder("not connected to the AMQP broker (reconnecting): ");
             if (!commands) {
-                reason.append("backup-commands and restore-commands are not being received");
+                reason.append("the command queues (backup-, restore-, verify-, prune-commands) are not being received");
             }
             if (!events) {
                 reason.append(commands ? "" : "; ").append("backup-events are held back until it is reachable");

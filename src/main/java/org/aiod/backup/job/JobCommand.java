@@ -2,7 +2,7 @@ package org.aiod.backup.job;
 
 /**
  * A command as the adapters translate it: {@link Backup BACKUP(dataset)},
- * {@link Restore RESTORE(dataset, cycle?, level?, options)}, {@link Prune PRUNE(dataset, dryRun?)} or
+ * {@link Restore RESTORE(dataset, cycle?, level?, options)}, {@link Prune PRUNE(dataset?, dryRun?)} or
  * {@link Verify VERIFY(dataset, depth?)}. Its fields are what was sent, valid or not, so that a command
  * refused by {@link CommandRules} can still be journaled as a {@code REJECTED} job echoing them.
  *
@@ -116,6 +116,25 @@ public sealed interface JobCommand permits JobCommand.Backup, JobCommand.Restore
         /** Whether the command asked for a dry run ({@code null} counts as no). */
         public boolean dryRunAsked() {
             return Boolean.TRUE.equals(dryRun);
+        }
+
+        /**
+         * Whether the command names no dataset: it asks for a prune of every managed dataset, which the adapters
+         * submit as one job per dataset ({@link #of}); a command without a dataset is never a job itself.
+         */
+        public boolean everyDataset() {
+            return dataset == null;
+        }
+
+        /**
+         * This prune of every dataset as the job of one of them: the same dry run and source, and ids derived per
+         * dataset so that each job is answered from the journal on its own when the command comes again
+         * ({@code <requestId>:<dataset>}, {@code <messageId>/<dataset>}). A derived request id longer than 128
+         * characters is refused by {@link CommandRules} like any other.
+         */
+        public Prune of(String name) {
+            return new Prune(name, dryRun, requestId == null ? null : requestId + ":" + name,
+                    messageId == null ? null : messageId + "/" + name, source);
         }
 
         @Override

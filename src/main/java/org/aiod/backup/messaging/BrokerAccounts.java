@@ -37,6 +37,8 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
  * <tr><th>address</th><th>send</th><th>consume</th></tr>
  * <tr><td>{@code backup-commands}</td><td>{@value Roles#OPERATOR}, {@value Roles#ADMIN}</td><td>the service</td></tr>
  * <tr><td>{@code restore-commands}</td><td>{@value Roles#ADMIN}</td><td>the service</td></tr>
+ * <tr><td>{@code verify-commands}</td><td>{@value Roles#OPERATOR}, {@value Roles#ADMIN}</td><td>the service</td></tr>
+ * <tr><td>{@code prune-commands}</td><td>{@value Roles#ADMIN}</td><td>the service</td></tr>
  * <tr><td>{@code backup-events}</td><td>the service</td><td>{@value Roles#VIEWER}, {@value Roles#OPERATOR},
  * {@value Roles#ADMIN}</td></tr>
  * <tr><td>{@code backup-progress}</td><td>the service</td><td>{@value Roles#VIEWER}, {@value Roles#OPERATOR},
@@ -55,6 +57,8 @@ final class BrokerAccounts {
     static final String SERVICE_ROLE = "aiod-backup-service";
     static final String BACKUP_COMMANDS = "backup-commands";
     static final String RESTORE_COMMANDS = "restore-commands";
+    static final String VERIFY_COMMANDS = "verify-commands";
+    static final String PRUNE_COMMANDS = "prune-commands";
     static final String BACKUP_EVENTS = "backup-events";
     static final String BACKUP_PROGRESS = "backup-progress";
 
@@ -139,6 +143,9 @@ final class BrokerAccounts {
         settings.put("#", Set.of());
         settings.put(BACKUP_COMMANDS, Set.of(sender(Roles.OPERATOR), sender(Roles.ADMIN), consumer(SERVICE_ROLE)));
         settings.put(RESTORE_COMMANDS, Set.of(sender(Roles.ADMIN), consumer(SERVICE_ROLE)));
+        // a verify reads, as a backup does; a prune removes backups, which needs the admin role, as a restore does
+        settings.put(VERIFY_COMMANDS, Set.of(sender(Roles.OPERATOR), sender(Roles.ADMIN), consumer(SERVICE_ROLE)));
+        settings.put(PRUNE_COMMANDS, Set.of(sender(Roles.ADMIN), consumer(SERVICE_ROLE)));
         settings.put(BACKUP_EVENTS, Set.of(consumer(Roles.VIEWER), consumer(Roles.OPERATOR), consumer(Roles.ADMIN),
                 sender(SERVICE_ROLE)));
         settings.put(BACKUP_PROGRESS, Set.of(subscriber(Roles.VIEWER), subscriber(Roles.OPERATOR),

@@ -1,11 +1,14 @@
 package org.aiod.backup.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
@@ -20,7 +23,7 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Consumes {@code backup-commands} and {@code restore-commands}.
+ * Consumes {@code backup-commands}, {@code restore-commands}, {@code verify-commands} and {@code prune-commands}.
  *
  * <p><b>Settlement.</b> A command message is settled only once its job reached a final state and its completion
  * event was accepted by the broker ({@link Submission#done()}): accepted when the job ran (whatever its outcome),
@@ -41,6 +44,14 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * <p>The returned stage never fails: a failure would stop the queue's lane, and the consumer must keep
  * consuming whatever a message contains.
  *
+ * <p><b>A prune of every dataset.</b> A {@code prune-commands} message without {@code dataset} becomes one
+ * {@code PRUNE} job per managed dataset ({@link DatasetCatalog#names}, in that order), each journaled with its own
+ * event, request id {@code <requestId>:<dataset>} and message id {@code <messageId>/<dataset>} (the events'
+ * {@code correlation-id}), so that a redelivered message is answered per dataset from the journal. They are
+ * submitted one after another, each waiting for room like any command; the message is settled once every one of them
+ * is final: rejected (dead-lettered) when any of them was {@code REJECTED}, else accepted. With no managed dataset
+ * there is nothing to prune: the message is accepted, and a log line says so.
+ *
  * <p><b>Bodies.</b> {@link CommandReceiver} hands over the raw body, whatever its content type claims, so a body
  * that is not JSON (even one sent as {@code application/json}) is rejected with an event like any other bad command.
  */
@@ -50,10 +61,12 @@ public class CommandConsumer {
     private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
 
     private final JobService jobs;
+    private final DatasetCatalog catalog;
     private final Executor worker = Infrastructure.getDefaultWorkerPool();
 
-    CommandConsumer(JobService jobs) {
+    CommandConsumer(JobService jobs, DatasetCatalog catalog) {
         this.jobs = jobs;
+        this.catalog = catalog;
     }
 
     /** How a command message is settled, whatever carries it. */
@@ -78,6 +91,9 @@ public class CommandConsumer {
                 settleWhenDone(message, jobs.reject(parsed.command(), parsed.error()));
                 return CompletableFuture.completedFuture(null);
             }
+            if (parsed.command() instanceof JobCommand.Prune prune && prune.everyDataset()) {
+                return pruneEveryDataset(message, prune);
+            }
             return submitWhenRoom(parsed.command())
                     .handle((submission, failure) -> {
                         if (failure != null) {
@@ -92,6 +108,67 @@ public class CommandConsumer {
                     + " drops)", type);
             return CompletableFuture.completedFuture(null);
         }
+    }
+
+    /** One prune job per managed dataset, submitted in turn; the message is settled when all of them are final. */
+    private CompletionStage<Void> pruneEveryDataset(Delivery message, JobCommand.Prune every) {
+        List<String> datasets;
+        try {
+            datasets = catalog.names();
+        } catch (RuntimeException e) {
+            settleAfterFailure(message, every, e);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (datasets.isEmpty()) {
+            LOG.infof("prune of every dataset (message %s): no managed datasets, nothing to prune", message.messageId());
+            message.accept();
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Submission> submitted = new ArrayList<>();
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (String dataset : datasets) {
+            JobCommand.Prune one = every.of(dataset);
+            chain = chain.thenCompose(v -> submitWhenRoom(one)).thenAccept(submitted::add);
+        }
+        return chain.handle((v, failure) -> {
+            try {
+                if (failure != null) {
+                    // the jobs submitted so far run and publish their events; the one that failed is recorded as
+                    // rejected, which dead-letters the message: sent again, the others are answered from the journal
+                    JobCommand.Prune next = every.of(datasets.get(submitted.size()));
+                    submitted.add(rejectAfterFailure(next, failure));
+                }
+                settleWhenAllDone(message, submitted);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "cannot settle a prune of every dataset; the message stays unsettled");
+            }
+            return null;
+        });
+    }
+
+    private void settleWhenAllDone(Delivery message, List<Submission> submissions) {
+        CompletableFuture<?>[] done = submissions.stream().map(s -> s.done().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(done).whenComplete((v, failure) -> {
+            if (failure != null) {
+                LOG.warnf("a completion event of a prune of every dataset was not accepted (%s); the command message"
+                        + " stays unsettled and the broker will redeliver it", failure.getMessage());
+                return;
+            }
+            List<Job> rejected = submissions.stream().map(s -> s.done().toCompletableFuture().join())
+                    .filter(job -> job.status() == JobState.REJECTED).toList();
+            if (rejected.isEmpty()) {
+                message.accept();
+            } else {
+                message.reject(new RejectedCommand(rejected.get(0).jobId(), rejected.get(0).error()).getMessage());
+            }
+        });
+    }
+
+    private Submission rejectAfterFailure(JobCommand command, Throwable failure) {
+        LOG.errorf(failure, "cannot submit a %s command for '%s'", command.type(), command.dataset());
+        return jobs.reject(command, new JobError(ErrorCode.INTERNAL_ERROR, "the command could not be accepted: "
+                + failure));
     }
 
     /**

@@ -34,11 +34,11 @@ import io.vertx.core.json.JsonObject;
  * Anything else is refused with {@code INVALID_COMMAND}: not JSON, a JSON value that is not an object, text that is
  * not UTF-8, an AMQP map or list.
  *
- * <p>{@code command} (string, optional) picks the command among those its queue takes: {@code BACKUP} (the default)
- * or {@code VERIFY} on {@code backup-commands}, {@code RESTORE} (the default) or {@code PRUNE} on
- * {@code restore-commands}; the queue's send permission is then the command's role.
+ * <p>Each queue carries one command: {@code backup-commands} BACKUP, {@code restore-commands} RESTORE,
+ * {@code verify-commands} VERIFY, {@code prune-commands} PRUNE; the queue's send permission is the command's role.
  *
- * <p>Fields: {@code dataset} (string, required), {@code requestId} (string, optional); for a prune {@code dryRun}
+ * <p>Fields: {@code dataset} (string, required, except for a prune: without it, every managed dataset is pruned),
+ * {@code requestId} (string, optional); for a prune {@code dryRun}
  * (boolean), for a verify {@code depth} ({@code checksums} or {@code drill}), both optional; and for a restore
  * {@code cycle} (JSON integer &gt;= 0, required unless {@code at} is given) and {@code level} (JSON integer &gt;= 0,
  * optional), {@code target} (string), {@code overwrite} (boolean), {@code paths} (array of strings), {@code at}
@@ -70,11 +70,11 @@ final class CommandParser {
     }
 
     /**
-     * @param queue the command type of the queue the message came from ({@code BACKUP} for {@code backup-commands},
-     *              {@code RESTORE} for {@code restore-commands}): what a body without {@code command} asks
+     * @param type the command of the queue the message came from ({@code BACKUP} for {@code backup-commands},
+     *             {@code RESTORE} for {@code restore-commands}, {@code VERIFY} for {@code verify-commands},
+     *             {@code PRUNE} for {@code prune-commands})
      */
-    static Parsed parse(JobType queue, Object body, String messageId) {
-        JobType type = queue;
+    static Parsed parse(JobType type, Object body, String messageId) {
         Object json;
         try {
             json = toJson(body);
@@ -86,24 +86,16 @@ final class CommandParser {
                     new JobError(INVALID_COMMAND, "the body must be a JSON object, was " + describe(json)));
         }
         List<String> problems = new ArrayList<>();
-        Object commandField = object.getValue(COMMAND);
-        if (commandField != null) {
-            JobType asked = commandType(queue, commandField);
-            if (asked == null) {
-                problems.add(COMMAND + " must be one of " + String.join(", ", names(onQueue(queue))) + " on this queue"
-                        + " (" + otherQueue(queue) + "), was " + describe(commandField));
-            } else {
-                type = asked;
-            }
-        }
         List<String> known = fields(type);
         for (String name : object.fieldNames()) {
-            if (!known.contains(name) && !name.equals(COMMAND)) {
+            if (!known.contains(name)) {
                 problems.add("unknown field " + Json.encode(abbreviate(name)) + " (a " + type.name().toLowerCase(
                         java.util.Locale.ROOT) + " command has " + String.join(", ", known) + ")");
             }
         }
-        String dataset = string(object, "dataset", CommandRules.DATASET_REQUIRED, problems);
+        // a prune without a dataset prunes every managed one (the consumer submits one job per dataset)
+        String dataset = string(object, "dataset", type == JobType.PRUNE ? null : CommandRules.DATASET_REQUIRED,
+                problems);
         String requestId = string(object, "requestId", null, problems);
         String badRequestId = CommandRules.requestIdProblem(requestId);
         if (badRequestId != null) {
@@ -152,44 +144,6 @@ final class CommandParser {
             case PRUNE -> List.of("dataset", "dryRun", "requestId");
             case VERIFY -> List.of("dataset", "depth", "requestId");
         };
-    }
-
-    /** The field that picks the command among those its queue takes; absent, the queue's own. */
-    static final String COMMAND = "command";
-
-    /**
-     * The commands each queue takes, the first being the one a body without {@code command} asks: the queue's send
-     * permission is the command's role (a verify reads, as a backup does; a prune removes backups, which needs the
-     * admin role, as a restore does).
-     */
-    static List<JobType> onQueue(JobType queue) {
-        return switch (queue) {
-            case BACKUP, VERIFY -> List.of(JobType.BACKUP, JobType.VERIFY);
-            case RESTORE, PRUNE -> List.of(JobType.RESTORE, JobType.PRUNE);
-        };
-    }
-
-    private static String otherQueue(JobType queue) {
-        List<JobType> other = onQueue(queue).contains(JobType.BACKUP) ? onQueue(JobType.RESTORE)
-                : onQueue(JobType.BACKUP);
-        return String.join(" and ", names(other)) + " go to "
-                + (other.contains(JobType.BACKUP) ? "backup-commands" : "restore-commands");
-    }
-
-    private static List<String> names(List<JobType> types) {
-        return types.stream().map(JobType::name).toList();
-    }
-
-    /** The command {@code value} names among those of {@code queue}, or {@code null}. */
-    private static JobType commandType(JobType queue, Object value) {
-        if (value instanceof String s) {
-            for (JobType t : onQueue(queue)) {
-                if (t.name().equals(s)) {
-                    return t;
-                }
-            }
-        }
-        return null;
     }
 
     /** A command of {@code type} with nothing read from its body: what a body that is not an object becomes. */

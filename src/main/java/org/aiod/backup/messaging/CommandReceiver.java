@@ -26,7 +26,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Receives {@code backup-commands} and {@code restore-commands} with the Vert.x AMQP client itself, rather than
+ * Receives {@code backup-commands}, {@code restore-commands}, {@code verify-commands} and {@code prune-commands}
+ * (one command each: BACKUP, RESTORE, VERIFY, PRUNE) with the Vert.x AMQP client itself, rather than
  * through a SmallRye channel: the SmallRye connector decodes a body sent as {@code application/json} before any
  * application code sees it, and a body that is not JSON is then dropped unsettled, never rejected nor dead-lettered.
  * Here every body reaches {@link CommandConsumer} raw, and every message is settled by it.
@@ -42,6 +43,8 @@ public class CommandReceiver {
     private static final Logger LOG = Logger.getLogger(CommandReceiver.class);
     static final String BACKUP_COMMANDS = "backup-commands";
     static final String RESTORE_COMMANDS = "restore-commands";
+    static final String VERIFY_COMMANDS = "verify-commands";
+    static final String PRUNE_COMMANDS = "prune-commands";
     private static final long MAX_BACKOFF_MILLIS = 10_000;
 
     private final Vertx vertx;
@@ -49,6 +52,8 @@ public class CommandReceiver {
     private final CommandConsumer consumer;
     private final ExecutorService backupLane = lane("backup");
     private final ExecutorService restoreLane = lane("restore");
+    private final ExecutorService verifyLane = lane("verify");
+    private final ExecutorService pruneLane = lane("prune");
     private AmqpClient client;
     private volatile AmqpConnection connection;
     private volatile boolean connected;
@@ -75,12 +80,14 @@ public class CommandReceiver {
         stopped = true;
         backupLane.shutdownNow();
         restoreLane.shutdownNow();
+        verifyLane.shutdownNow();
+        pruneLane.shutdownNow();
         if (client != null) {
             client.close();
         }
     }
 
-    /** Whether both command queues have a receiver on a live connection (wellness, health/BrokerCheck). */
+    /** Whether every command queue has a receiver on a live connection (wellness, health/BrokerCheck). */
     public boolean isConnected() {
         return connected;
     }
@@ -96,10 +103,13 @@ public class CommandReceiver {
             Context context = vertx.getOrCreateContext();
             receive(conn, BACKUP_COMMANDS, JobType.BACKUP, backupLane, context)
                     .compose(v -> receive(conn, RESTORE_COMMANDS, JobType.RESTORE, restoreLane, context))
+                    .compose(v -> receive(conn, VERIFY_COMMANDS, JobType.VERIFY, verifyLane, context))
+                    .compose(v -> receive(conn, PRUNE_COMMANDS, JobType.PRUNE, pruneLane, context))
                     .onSuccess(v -> {
                         connected = true;
                         backoff = 100;
-                        LOG.infof("receiving commands on %s and %s", BACKUP_COMMANDS, RESTORE_COMMANDS);
+                        LOG.infof("receiving commands on %s, %s, %s and %s", BACKUP_COMMANDS, RESTORE_COMMANDS,
+                                VERIFY_COMMANDS, PRUNE_COMMANDS);
                     })
                     .onFailure(e -> lost(conn, e.getMessage()));
         }).onFailure(e -> retry(e.getMessage()));

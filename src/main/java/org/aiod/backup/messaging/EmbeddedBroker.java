@@ -59,7 +59,7 @@ import io.smallrye.config.SmallRyeConfig;
  *
  * <p>The broker is persistent: its journal lives under {@code <state-dir>/broker} ({@code backup.state-dir}), so
  * commands queued when the service stops are consumed when it starts again. The addresses {@code backup-commands},
- * {@code restore-commands} and {@code backup-events} are ANYCAST queues created by the configuration (a message sent
+ * {@code restore-commands}, {@code verify-commands}, {@code prune-commands} and {@code backup-events} are ANYCAST queues created by the configuration (a message sent
  * before its consumer attached waits for it); no other address is created, not even on demand. Messages that cannot
  * be delivered go to {@code DLQ} after {@value #MAX_DELIVERY_ATTEMPTS} attempts (rejected command messages go there at
  * once), expired ones to {@code ExpiryQueue}. The free-disk check is off: a backup volume is expected to be full and
@@ -241,7 +241,7 @@ public class EmbeddedBroker {
                 .setRedeliveryMultiplier(2)
                 .setMaxRedeliveryDelay(60_000));
         for (String queue : new String[] {BrokerAccounts.BACKUP_COMMANDS, BrokerAccounts.RESTORE_COMMANDS,
-                BrokerAccounts.BACKUP_EVENTS, DLQ, EXPIRY_QUEUE}) {
+                BrokerAccounts.VERIFY_COMMANDS, BrokerAccounts.PRUNE_COMMANDS, BrokerAccounts.BACKUP_EVENTS, DLQ, EXPIRY_QUEUE}) {
             c.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
         // progress is for whoever watches now: each watcher's subscription gets every report, nobody's is kept

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 
 import org.aiod.backup.config.BackupConfig;
@@ -24,21 +25,27 @@ import org.jboss.logging.Logger;
  * {@code SUCCEEDED} and a retention rule is set ({@code backup.retention.*}), a {@code PRUNE} job of that dataset is
  * submitted, source {@code schedule}. Never after a {@code PARTIAL} or {@code FAILED} backup, nor after one of
  * another source (an operator's backup is followed by the next scheduled one's prune). A prune that cannot be
- * queued (a full queue) is logged and left to the next scheduled backup. At start-up it logs the one line saying
- * which retention policy is in force.
+ * queued (a full queue) is logged and left to the next scheduled backup. What became of each such prune is counted in
+ * {@value #PRUNES} ({@code backup_schedule_prunes_total}), tag {@code outcome} = {@code submitted} | {@code rejected}
+ * | {@code queue_full} | {@code failed} (the labels of {@link BackupRound.Outcome}): anything but {@code submitted}
+ * means a prune that did not run. At start-up it logs the one line saying which retention policy is in force.
  */
 @ApplicationScoped
 public class AutoPrune implements JobListener {
 
     private static final Logger LOG = Logger.getLogger(AutoPrune.class);
 
+    static final String PRUNES = "backup.schedule.prunes";
+
     private final BackupConfig config;
     /** Looked up when a backup ends: the job service tells its listeners, this listener submits to it. */
     private final Instance<JobService> jobs;
+    private final MeterRegistry registry;
 
-    AutoPrune(BackupConfig config, Instance<JobService> jobs) {
+    AutoPrune(BackupConfig config, Instance<JobService> jobs, MeterRegistry registry) {
         this.config = config;
         this.jobs = jobs;
+        this.registry = registry;
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -72,18 +79,37 @@ public class AutoPrune implements JobListener {
 
     @Override
     public void finished(Job job) {
+        pruneAfter(job, command -> jobs.get().submit(command));
+    }
+
+    /** The prune after {@code job}, submitted through {@code submit} (the job service's {@code submit}). */
+    void pruneAfter(Job job, java.util.function.Function<JobCommand, Submission> submit) {
         if (job.type() != JobType.BACKUP || job.source() != JobSource.SCHEDULE || job.status() != JobState.SUCCEEDED
                 || config.retentionPolicy().keepsEverything()) {
             return;
         }
+        BackupRound.Outcome outcome;
         try {
-            Submission submission = jobs.get().submit(JobCommand.prune(job.dataset(), null, null, JobSource.SCHEDULE));
-            LOG.infof("scheduled backup job %s of %s succeeded: prune job %s %s", job.jobId(), job.dataset(),
-                    submission.job().jobId(), submission.job().status() == JobState.REJECTED
+            Submission submission = submit.apply(JobCommand.prune(job.dataset(), null, null, JobSource.SCHEDULE));
+            boolean rejected = submission.job().status() == JobState.REJECTED;
+            outcome = rejected ? BackupRound.Outcome.REJECTED : BackupRound.Outcome.SUBMITTED;
+            String line = String.format("scheduled backup job %s of %s succeeded: prune job %s %s", job.jobId(),
+                    job.dataset(), submission.job().jobId(), rejected
                             ? "rejected: " + submission.job().error().message() : "queued");
+            if (rejected) {
+                LOG.warn(line);
+            } else {
+                LOG.info(line);
+            }
         } catch (QueueFullException e) {
+            outcome = BackupRound.Outcome.QUEUE_FULL;
             LOG.warnf("scheduled backup job %s of %s succeeded, its prune was not queued (%s); the next scheduled"
                     + " backup's prune removes what this one would have", job.jobId(), job.dataset(), e.getMessage());
+        } catch (RuntimeException e) {
+            outcome = BackupRound.Outcome.FAILED;
+            LOG.errorf(e, "scheduled backup job %s of %s succeeded, its prune could not be submitted", job.jobId(),
+                    job.dataset());
         }
+        registry.counter(PRUNES, "outcome", outcome.label()).increment();
     }
 }

@@ -94,6 +94,38 @@ class PruneHttpTest {
         as("viewer").get("/api/datasets/{name}", dataset).then().statusCode(200).body("cycles.cycle", equalTo(List.of(2)));
     }
 
+    /**
+     * No dataset: one prune job per managed dataset, answered 202 with the array of the jobs (request id
+     * {@code <requestId>:<dataset>}, no Location); the same request again answers the same jobs with 200.
+     */
+    @Test
+    void aPruneWithoutDatasetPrunesEveryDatasetAndAnswersItsJobs() throws IOException {
+        String first = threeCycles();
+        String second = threeCycles();
+        String requestId = "all-" + System.nanoTime();
+
+        io.restassured.response.Response answer = as("admin").body(Map.of("requestId", requestId))
+                .post("/api/prunes");
+        answer.then().statusCode(202).header("Location", org.hamcrest.Matchers.nullValue());
+        JsonPath jobs = answer.jsonPath();
+        for (String dataset : List.of(first, second)) {
+            Map<String, Object> job = jobs.getMap("find { it.dataset == '" + dataset + "' }");
+            assertEquals("PRUNE", job.get("type"), jobs.prettify());
+            assertEquals(requestId + ":" + dataset, job.get("requestId"), jobs.prettify());
+            JsonPath done = awaitFinal((String) job.get("jobId"));
+            assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+            assertEquals(List.of(0, 1), done.getList("prune.removed.cycle"), done.prettify());
+            assertEquals(List.of(dataset + "_2"), cycleDirs(dataset));
+        }
+        assertEquals(jobs.getList("dataset").size(), jobs.getList("jobId").stream().distinct().count());
+
+        // the same request again: answered from the journal, nothing run twice
+        io.restassured.response.Response again = as("admin").body(Map.of("requestId", requestId))
+                .post("/api/prunes");
+        again.then().statusCode(200);
+        assertEquals(jobs.getList("jobId"), again.jsonPath().getList("jobId"));
+    }
+
     @Test
     void onlyTheAdminMayPrune() throws IOException {
         String dataset = HttpTesting.uniqueName("http-prune-roles");

@@ -27,7 +27,7 @@ import org.aiod.backup.engine.testing.Trees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /api/verifies}: both depths, damage found ends FAILED with the per-level results; roles; bad depth. */
+/** {@code POST /api/verifications}: both depths, damage found ends FAILED with the per-level results; roles; bad depth. */
 @QuarkusTest
 @TestProfile(LifecycleProfile.class)
 class VerifyHttpTest {
@@ -53,7 +53,7 @@ class VerifyHttpTest {
     @Test
     void aDrillOfAGoodDatasetSucceedsWithEachLevelAndTheDrill() throws IOException {
         String dataset = backedUp();
-        String job = as("operator").body(Map.of("dataset", dataset, "depth", "drill")).post("/api/verifies").then()
+        String job = as("operator").body(Map.of("dataset", dataset, "depth", "drill")).post("/api/verifications").then()
                 .statusCode(202).body("type", equalTo("VERIFY"), "verify.depth", equalTo("drill")).extract()
                 .path("jobId");
         JsonPath done = awaitFinal(job);
@@ -79,7 +79,7 @@ class VerifyHttpTest {
             file.write(b ^ 0xff);
         }
         // no depth: checksums
-        String job = as("admin").body(Map.of("dataset", dataset)).post("/api/verifies").then().statusCode(202)
+        String job = as("admin").body(Map.of("dataset", dataset)).post("/api/verifications").then().statusCode(202)
                 .body("verify.depth", equalTo("checksums")).extract().path("jobId");
         JsonPath done = awaitFinal(job);
         assertEquals("FAILED", done.getString("status"), done.prettify());
@@ -92,21 +92,33 @@ class VerifyHttpTest {
     void anUnknownDepthIsA400ProblemAndNothingRuns() throws IOException {
         String dataset = HttpTesting.uniqueName("http-verify-depth");
         HttpTesting.freshDataset(config, dataset);
-        as("operator").body(Map.of("dataset", dataset, "depth", "deep")).post("/api/verifies").then().statusCode(400)
+        as("operator").body(Map.of("dataset", dataset, "depth", "deep")).post("/api/verifications").then().statusCode(400)
                 .contentType(startsWith("application/problem+json"))
                 .body("code", equalTo("INVALID_COMMAND"), "detail", containsString("depth must be checksums or drill"),
                         "jobId", org.hamcrest.Matchers.notNullValue());
-        as("operator").body("{\"dataset\":\"x\",\"depth\":2}").post("/api/verifies").then().statusCode(400)
+        as("operator").body("{\"dataset\":\"x\",\"depth\":2}").post("/api/verifications").then().statusCode(400)
                 .body("code", equalTo("INVALID_BODY"));
+    }
+
+    /** The contract's name is /api/verifications; the name this route had before it was released is not served. */
+    @Test
+    void verificationsIsTheRouteAndVerifiesIsNot() throws IOException {
+        String dataset = HttpTesting.uniqueName("http-verify-route");
+        HttpTesting.freshDataset(config, dataset);
+        as("operator").body(Map.of("dataset", dataset)).post("/api/verifies").then().statusCode(404);
+        String job = as("operator").body(Map.of("dataset", dataset)).post("/api/verifications").then()
+                .statusCode(202).header("Location", startsWith("/api/jobs/")).body("type", equalTo("VERIFY"))
+                .extract().path("jobId");
+        assertEquals("VERIFY", awaitFinal(job).getString("type"));
     }
 
     @Test
     void aViewerMayNotVerify() throws IOException {
         String dataset = HttpTesting.uniqueName("http-verify-roles");
         HttpTesting.freshDataset(config, dataset);
-        RestAssured.given().contentType("application/json").body(Map.of("dataset", dataset)).post("/api/verifies")
+        RestAssured.given().contentType("application/json").body(Map.of("dataset", dataset)).post("/api/verifications")
                 .then().statusCode(401);
-        as("viewer").body(Map.of("dataset", dataset)).post("/api/verifies").then().statusCode(403)
+        as("viewer").body(Map.of("dataset", dataset)).post("/api/verifications").then().statusCode(403)
                 .contentType(startsWith("application/problem+json")).body("code", equalTo("FORBIDDEN"));
     }
 }

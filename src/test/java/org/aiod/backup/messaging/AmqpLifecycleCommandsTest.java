@@ -2,7 +2,6 @@ package org.aiod.backup.messaging;
 
 import static org.aiod.backup.messaging.MessagingFixtures.BACKUP_COMMANDS;
 import static org.aiod.backup.messaging.MessagingFixtures.BACKUP_EVENTS;
-import static org.aiod.backup.messaging.MessagingFixtures.RESTORE_COMMANDS;
 import static org.aiod.backup.messaging.MessagingFixtures.backup;
 import static org.aiod.backup.messaging.MessagingFixtures.byCorrelation;
 import static org.aiod.backup.messaging.MessagingFixtures.byRequest;
@@ -32,8 +31,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * PRUNE and VERIFY over AMQP: {@code "command"} on the existing queues (a verify on {@code backup-commands}, a prune
- * on {@code restore-commands}), completion events with their results, a bad depth rejected, consumption going on.
+ * PRUNE and VERIFY over AMQP on their own queues ({@code verify-commands}, {@code prune-commands}), completion events
+ * with their results, a prune without dataset pruning every dataset, a bad depth and the old {@code "command"} field
+ * rejected, consumption going on.
  * Retention keep-last=1, one level per cycle ({@link LifecycleProfile}).
  */
 @QuarkusTest
@@ -42,6 +42,8 @@ class AmqpLifecycleCommandsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String PREFIX = MessagingFixtures.uniquePrefix("mqlc");
+    private static final String VERIFY_COMMANDS = "verify-commands";
+    private static final String PRUNE_COMMANDS = "prune-commands";
 
     @Inject
     BackupConfig config;
@@ -78,13 +80,12 @@ class AmqpLifecycleCommandsTest {
             assertEquals("SUCCEEDED", run(BACKUP_COMMANDS, backup(ds, null)).getString("status"));
         }
 
-        JsonObject dry = run(RESTORE_COMMANDS, new JsonObject().put("command", "PRUNE").put("dataset", ds)
-                .put("dryRun", true));
+        JsonObject dry = run(PRUNE_COMMANDS, new JsonObject().put("dataset", ds).put("dryRun", true));
         assertEquals("SUCCEEDED", dry.getString("status"), dry.encodePrettily());
         assertEquals("PRUNE", dry.getString("type"));
         assertEquals(List.of(0L, 1L, 2L), MessagingFixtures.cycles(config.backupRoot(), ds), "a dry run removed");
 
-        JsonObject e = run(RESTORE_COMMANDS, new JsonObject().put("command", "PRUNE").put("dataset", ds));
+        JsonObject e = run(PRUNE_COMMANDS, new JsonObject().put("dataset", ds));
         assertEquals("SUCCEEDED", e.getString("status"), e.encodePrettily());
         JsonObject prune = e.getJsonObject("prune");
         assertEquals(false, prune.getBoolean("dryRun"));
@@ -97,14 +98,44 @@ class AmqpLifecycleCommandsTest {
         assertEquals(List.of(2L), MessagingFixtures.cycles(config.backupRoot(), ds));
     }
 
+    /**
+     * A prune-commands message without dataset prunes every managed dataset: one PRUNE job each, with its event
+     * (request id {@code <requestId>:<dataset>}, correlation id {@code <messageId>/<dataset>}).
+     */
+    @Test
+    void aPruneWithoutDatasetPrunesEveryDatasetWithAnEventEach() throws Exception {
+        List<String> datasets = List.of(PREFIX + "-all-a", PREFIX + "-all-b");
+        for (String ds : datasets) {
+            createDataset(config.dataRoot(), ds);
+            for (int i = 0; i < 2; i++) {
+                Files.writeString(config.dataRoot().resolve(ds).resolve("n" + i), "change " + i);
+                assertEquals("SUCCEEDED", run(BACKUP_COMMANDS, backup(ds, null)).getString("status"));
+            }
+        }
+
+        String requestId = "all-" + UUID.randomUUID();
+        String messageId = client.sendJson(PRUNE_COMMANDS, new JsonObject().put("dryRun", false)
+                .put("requestId", requestId));
+        for (String ds : datasets) {
+            await().atMost(WAIT).until(() -> byRequest(events, requestId + ":" + ds).size() == 1);
+            JsonObject e = byRequest(events, requestId + ":" + ds).get(0);
+            assertEquals("SUCCEEDED", e.getString("status"), e.encodePrettily());
+            assertEquals("PRUNE", e.getString("type"));
+            assertEquals(ds, e.getString("dataset"));
+            assertEquals(1, byCorrelation(events, messageId + "/" + ds).size(), e.encode());
+            assertEquals(List.of(0), e.getJsonObject("prune").getJsonArray("removed").stream()
+                    .map(r -> ((JsonObject) r).getInteger("cycle")).toList(), e.encode());
+            assertEquals(List.of(1L), MessagingFixtures.cycles(config.backupRoot(), ds));
+        }
+    }
+
     @Test
     void aVerifyCommandEndsWithAnEventGivingEachLevel() throws Exception {
         String ds = PREFIX + "-verify";
         createDataset(config.dataRoot(), ds);
         assertEquals("SUCCEEDED", run(BACKUP_COMMANDS, backup(ds, null)).getString("status"));
 
-        JsonObject e = run(BACKUP_COMMANDS, new JsonObject().put("command", "VERIFY").put("dataset", ds)
-                .put("depth", "drill"));
+        JsonObject e = run(VERIFY_COMMANDS, new JsonObject().put("dataset", ds).put("depth", "drill"));
         assertEquals("SUCCEEDED", e.getString("status"), e.encodePrettily());
         assertEquals("VERIFY", e.getString("type"));
         JsonObject verify = e.getJsonObject("verify");
@@ -118,8 +149,7 @@ class AmqpLifecycleCommandsTest {
         String ds = PREFIX + "-bad";
         createDataset(config.dataRoot(), ds);
 
-        String badDepth = client.sendJson(BACKUP_COMMANDS, new JsonObject().put("command", "VERIFY")
-                .put("dataset", ds).put("depth", "deep"));
+        String badDepth = client.sendJson(VERIFY_COMMANDS, new JsonObject().put("dataset", ds).put("depth", "deep"));
         await().atMost(WAIT).until(() -> byCorrelation(events, badDepth).size() == 1);
         JsonObject rejected = byCorrelation(events, badDepth).get(0);
         assertEquals("REJECTED", rejected.getString("status"));
@@ -128,18 +158,26 @@ class AmqpLifecycleCommandsTest {
         assertTrue(rejected.getJsonObject("error").getString("message")
                 .contains("depth must be checksums or drill, was \"deep\""), rejected.encode());
 
-        // a prune needs the admin role: it is not taken on the operator's queue
+        // a prune goes to prune-commands (admin only): the field that once picked it on the operator's queue is
+        // unknown, whatever queue it comes on
         String wrongQueue = client.sendJson(BACKUP_COMMANDS, new JsonObject().put("command", "PRUNE")
                 .put("dataset", ds));
         await().atMost(WAIT).until(() -> byCorrelation(events, wrongQueue).size() == 1);
         JsonObject refused = byCorrelation(events, wrongQueue).get(0);
         assertEquals("REJECTED", refused.getString("status"));
-        assertTrue(refused.getJsonObject("error").getString("message").contains("command must be one of BACKUP,"
-                + " VERIFY on this queue"), refused.encode());
+        assertTrue(refused.getJsonObject("error").getString("message").contains("unknown field \"command\""),
+                refused.encode());
+        String onPrune = client.sendJson(PRUNE_COMMANDS, new JsonObject().put("command", "PRUNE").put("dataset", ds));
+        await().atMost(WAIT).until(() -> byCorrelation(events, onPrune).size() == 1);
+        JsonObject unknown = byCorrelation(events, onPrune).get(0);
+        assertEquals("REJECTED", unknown.getString("status"));
+        assertEquals("PRUNE", unknown.getString("type"));
+        assertEquals("unknown field \"command\" (a prune command has dataset, dryRun, requestId)",
+                unknown.getJsonObject("error").getString("message"));
 
         // the consumer carries on
         assertEquals("SUCCEEDED", run(BACKUP_COMMANDS, backup(ds, null)).getString("status"));
-        JsonObject next = run(BACKUP_COMMANDS, new JsonObject().put("command", "VERIFY").put("dataset", ds));
+        JsonObject next = run(VERIFY_COMMANDS, new JsonObject().put("dataset", ds));
         assertEquals("SUCCEEDED", next.getString("status"), next.encodePrettily());
         assertEquals("checksums", next.getJsonObject("verify").getString("depth"));
         assertFalse(next.getJsonObject("verify").containsKey("drill"));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@code broker.xml} fragment the README gives for an external Artemis is valid Artemis configuration and grants
- * exactly what the embedded broker grants on the service's three addresses; nothing is created on demand.
+ * exactly what the embedded broker grants on the service's addresses; nothing is created on demand.
  */
 class BrokerXmlReadmeTest {
 
@@ -43,14 +43,14 @@ class BrokerXmlReadmeTest {
 
         Map<String, Set<Role>> embedded = BrokerAccounts.securityRoles();
         for (String address : Set.of(BrokerAccounts.BACKUP_COMMANDS, BrokerAccounts.RESTORE_COMMANDS,
-                BrokerAccounts.BACKUP_EVENTS, BrokerAccounts.BACKUP_PROGRESS)) {
+                BrokerAccounts.VERIFY_COMMANDS, BrokerAccounts.PRUNE_COMMANDS, BrokerAccounts.BACKUP_EVENTS, BrokerAccounts.BACKUP_PROGRESS)) {
             assertEquals(describe(embedded.get(address)), describe(parsed.getSecurityRoles().get(address)), address);
         }
         // on everything else, none of the service's roles may do anything
         for (Role role : parsed.getSecurityRoles().get("#")) {
             assertEquals("amq", role.getName(), "only the broker's administrators on #");
         }
-        assertEquals(Set.of("backup-commands", "restore-commands", "backup-events", "backup-progress", "DLQ",
+        assertEquals(Set.of("backup-commands", "restore-commands", "verify-commands", "prune-commands", "backup-events", "backup-progress", "DLQ",
                 "ExpiryQueue"),
                 parsed.getAddressConfigurations().stream().map(CoreAddressConfiguration::getName)
                         .collect(Collectors.toSet()));

@@ -201,6 +201,38 @@ class EmbeddedBrokerTest {
         }
     }
 
+    /**
+     * verify-commands takes an operator's and an admin's verify, not a viewer's; prune-commands only an admin's;
+     * both queues exist before anyone sends, and are the service's to consume.
+     */
+    @Test
+    void verifyCommandsTakeOperatorsAndPruneCommandsOnlyAdmins() {
+        int port = freePort();
+        EmbeddedActiveMQ broker = EmbeddedBroker.start(settings(port, dir.resolve("lc")));
+        try (AmqpTestClient viewer = new AmqpTestClient(port, "viewer", "viewer-pw").connect();
+                AmqpTestClient operator = new AmqpTestClient(port, "operator", "operator-pw").connect();
+                AmqpTestClient admin = new AmqpTestClient(port, "admin", "admin-pw").connect()) {
+            assertMessageCount(0, broker, "verify-commands");
+            assertMessageCount(0, broker, "prune-commands");
+            JsonObject verify = new JsonObject().put("dataset", "d").put("depth", "checksums");
+            JsonObject prune = new JsonObject().put("dataset", "d").put("dryRun", false);
+
+            assertRefused(() -> viewer.sendJson("verify-commands", verify));
+            assertRefused(() -> viewer.sendJson("prune-commands", prune));
+            operator.sendJson("verify-commands", verify);
+            assertRefused(() -> operator.sendJson("prune-commands", prune));
+            admin.sendJson("verify-commands", verify);
+            admin.sendJson("prune-commands", new JsonObject().put("dryRun", true));
+
+            assertMessageCount(2, broker, "verify-commands");
+            assertMessageCount(1, broker, "prune-commands");
+            assertRefused(() -> admin.collect("prune-commands", j -> true));
+            assertRefused(() -> operator.collect("verify-commands", j -> true));
+        } finally {
+            EmbeddedBroker.stop(broker);
+        }
+    }
+
     @Test
     void noAccountCanUseAnotherAddressAndNoneIsCreated() {
         int port = freePort();
