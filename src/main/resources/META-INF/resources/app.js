@@ -214,7 +214,7 @@ async function probeFeatures() {
       return e.status !== 404 && e.status !== 405;
     }
   };
-  state.features.verifies = can('backup-operator') && await probe('/api/verifies');
+  state.features.verifies = can('backup-operator') && await probe('/api/verifications');
   state.features.prunes = can('backup-admin') && await probe('/api/prunes');
 }
 
@@ -417,7 +417,7 @@ function verifyDialog(name) {
   ], [{ label: 'Start verify', cls: 'primary', id: 'verify-start', onclick: async (close) => {
     const depth = document.querySelector('input[name=depth]:checked').value;
     try {
-      track(await (await api('/api/verifies', { method: 'POST', json: { dataset: name, depth } })).json());
+      track(await (await api('/api/verifications', { method: 'POST', json: { dataset: name, depth } })).json());
       close();
       toast('Verify of ' + name + ' queued');
     } catch (e) {

@@ -161,8 +161,8 @@ class ConsoleBrowserIT {
         visible(By.id("action-backup"));
         assertTrue(browser.findElements(By.id("action-restore")).isEmpty(), "an operator may not restore");
         assertTrue(browser.findElements(By.id("action-prune")).isEmpty(), "an operator may not prune");
-        assertEquals(routeExists("/api/verifies", "operator"), !browser.findElements(By.id("action-verify")).isEmpty(),
-                "Verify is offered exactly when the server has POST /api/verifies");
+        assertEquals(routeExists("/api/verifications", "operator"), !browser.findElements(By.id("action-verify")).isEmpty(),
+                "Verify is offered exactly when the server has POST /api/verifications");
         Trees.write(tmp.resolve("data").resolve(DATASET).resolve("config/third.txt"), "level two");
         browser.findElement(By.id("action-backup")).click();
 
