@@ -161,8 +161,7 @@ class ConsoleBrowserIT {
         visible(By.id("action-backup"));
         assertTrue(browser.findElements(By.id("action-restore")).isEmpty(), "an operator may not restore");
         assertTrue(browser.findElements(By.id("action-prune")).isEmpty(), "an operator may not prune");
-        assertEquals(routeExists("/api/verifications", "operator"), !browser.findElements(By.id("action-verify")).isEmpty(),
-                "Verify is offered exactly when the server has POST /api/verifications");
+        assertFalse(browser.findElements(By.id("action-verify")).isEmpty(), "an operator may verify");
         Trees.write(tmp.resolve("data").resolve(DATASET).resolve("config/third.txt"), "level two");
         browser.findElement(By.id("action-backup")).click();
 
@@ -223,8 +222,7 @@ class ConsoleBrowserIT {
         browser.get(base + "/");
         logIn("admin");
         visible(By.cssSelector("#datasets tr[data-dataset='" + DATASET + "']")).click();
-        assertEquals(routeExists("/api/prunes", "admin"), !browser.findElements(By.id("action-prune")).isEmpty(),
-                "Prune is offered exactly when the server has POST /api/prunes");
+        assertFalse(browser.findElements(By.id("action-prune")).isEmpty(), "an admin may prune");
         visible(By.id("action-restore")).click();
         visible(By.id("restore-preview-button")).click();
 
@@ -327,15 +325,6 @@ class ConsoleBrowserIT {
             Thread.sleep(100);
         }
         throw new AssertionError("the backup did not end: " + job);
-    }
-
-    /** Whether the service has a command route: a JSON array is refused (never a job), a missing route 404/405. */
-    private static boolean routeExists(String path, String user) throws Exception {
-        int status = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", basic(user + ":" + user)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-        return status != 404 && status != 405;
     }
 
     private static JsonNode getJson(String path, String user) throws Exception {
