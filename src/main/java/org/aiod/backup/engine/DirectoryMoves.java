@@ -112,17 +112,25 @@ final class DirectoryMoves {
         });
         String random = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         int temporaries = 0;
+        Map<String, Set<String>> namesBefore = new HashMap<>();
         for (Move move : placed) {
             if (move.from() != null) {
                 pending.remove(move.from());
+            } else if (pending.isEmpty()) {
+                continue; // a new directory: only a directory still to be moved would have to be cleared away
             }
-            String standing = occupant(move.to(), records, previous, prefix);
+            String standing = before(move.to(), records);
+            if (standing != null && move.from() == null && !pending.contains(standing)) {
+                continue; // a new directory where one that is gone stood: the restore merges and prunes them
+            }
+            if (standing != null && !pending.contains(standing) && !namesBefore.computeIfAbsent(parent(standing),
+                    dir -> names(previous, prefix, dir)).contains(base(standing))) {
+                standing = null; // nothing stood there at the previous level
+            }
             if (standing != null) {
                 String temporary = ".aiod-rename-" + random + "-" + temporaries++;
                 if (pending.contains(standing)) {
                     records.add(new Move(move.to(), temporary));
-                } else if (move.from() == null) {
-                    continue; // a new directory where one that is gone stood: the restore merges and prunes them
                 } else if (previous.directories().containsKey(snapshotName(prefix, standing))
                         && !isAtOrBelow(current(move.from(), records), move.to())) {
                     // a directory that is gone: into the one moved here, whose listing then deletes it
@@ -151,8 +159,11 @@ final class DirectoryMoves {
         return path;
     }
 
-    /** What of the previous level stands at {@code path} after {@code records}: its old name, or null. */
-    private static String occupant(String path, List<Move> records, SnapshotFile.Snapshot previous, String prefix) {
+    /**
+     * The name at the previous level of what stands at {@code path} after {@code records}, if anything stood there
+     * then; null when a record moved it away and none put anything there since.
+     */
+    private static String before(String path, List<Move> records) {
         String old = path;
         for (int i = records.size() - 1; i >= 0; i--) {
             Move r = records.get(i);
@@ -162,8 +173,13 @@ final class DirectoryMoves {
                 return null; // moved away by that record, nothing put there since
             }
         }
-        SnapshotFile.Directory parent = previous.directories().get(snapshotName(prefix, parent(old)));
-        return parent != null && Listing.names(parent.listing()).contains(base(old)) ? old : null;
+        return old;
+    }
+
+    /** The entry names of directory {@code dir} at the previous level (none when it had no such directory). */
+    private static Set<String> names(SnapshotFile.Snapshot previous, String prefix, String dir) {
+        SnapshotFile.Directory d = previous.directories().get(snapshotName(prefix, dir));
+        return d == null ? Set.of() : Listing.names(d.listing());
     }
 
     private static String replacePrefix(String path, String from, String to) {
