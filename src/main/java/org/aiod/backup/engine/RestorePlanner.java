@@ -37,7 +37,7 @@ final class RestorePlanner {
     private final String dataset;
     /** The level's tree by dataset-relative name ("" is the root), in name order, so a subtree is a range. */
     private final TreeMap<String, Node> tree = new TreeMap<>();
-    /** Where the rename records of the archive being applied moved directories to. */
+    /** Where the rename records of a cycle (with an X record) in the archive being applied moved directories to. */
     private final java.util.Set<String> renameTargets = new java.util.HashSet<>();
 
     RestorePlanner(String dataset) {
@@ -168,7 +168,9 @@ final class RestorePlanner {
     /** {@link Restorer}'s rules for rename records, on the tree in memory: what it refuses is refused here too. */
     private void applyRenames(Path archive, byte[] listing, String member) {
         String temporary = null;
-        for (RenameRecords.Step step : RenameRecords.of(dataset, listing, member, archive)) {
+        List<RenameRecords.Step> steps = RenameRecords.of(dataset, listing, member, archive);
+        boolean cycle = steps.stream().anyMatch(RenameRecords.Step::makesTemporary);
+        for (RenameRecords.Step step : steps) {
             if (step.makesTemporary()) {
                 requireTemporaryGone(archive, member, temporary);
                 Node parent = tree.get(step.temporaryIn());
@@ -184,6 +186,9 @@ final class RestorePlanner {
             String from = step.from() == null ? temporary : step.from();
             String to = step.to() == null ? temporary : step.to();
             rename(archive, member, step, from, to);
+            if (cycle && step.to() != null) {
+                renameTargets.add(to);
+            }
         }
         requireTemporaryGone(archive, member, temporary);
     }
@@ -233,9 +238,6 @@ final class RestorePlanner {
         NavigableMap<String, Node> moved = new TreeMap<>(subtree(from));
         removeSubtree(from);
         tree.remove(to);
-        if (step.to() != null) {
-            renameTargets.add(to);
-        }
         for (Map.Entry<String, Node> e : moved.entrySet()) {
             tree.put(to + e.getKey().substring(from.length()), e.getValue());
         }

@@ -59,7 +59,7 @@ final class Restorer {
     private final int newDirectoryMode;
     private List<DirectoryAttributes> directories = new ArrayList<>();
     private String safeParent;
-    /** Where the rename records of the archive being applied moved directories to. */
+    /** Where the rename records of a cycle (with an X record) in the archive being applied moved directories to. */
     private final java.util.Set<String> renameTargets = new java.util.HashSet<>();
     /** The member being applied, for messages. */
     private String currentMember = "";
@@ -419,8 +419,10 @@ final class Restorer {
     private void applyListing(Path archive, String rel, Path dir, byte[] listing) throws IOException {
         applyRenames(archive, listing);
         if (RenameRecords.isUnder(rel, renameTargets)) {
-            // what a rename record moved here must hold every entry the listing says is unchanged: one missing
-            // means the records did not put back what they moved (GNU tar 1.34 writes a cycle of three twice)
+            // what the records of a cycle moved here must hold every entry the listing says is unchanged: one
+            // missing means they did not put back what they moved (GNU tar 1.34 writes some cycles twice). Only
+            // cycles (X records): elsewhere an unchanged entry may be missing for a reason the archive knows of (a
+            // file that could not be read at the level before, see "Files that cannot be read")
             for (String name : Listing.namesCoded(listing, Listing.UNCHANGED)) {
                 if (!Files.exists(Names.resolve(dir, name), LinkOption.NOFOLLOW_LINKS)) {
                     throw RenameRecords.unchangedMissing(archive, currentMember, name);
@@ -455,6 +457,7 @@ final class Restorer {
             return;
         }
         Path temporary = null;
+        boolean cycle = steps.stream().anyMatch(RenameRecords.Step::makesTemporary);
         for (RenameRecords.Step step : steps) {
             if (step.makesTemporary()) {
                 requireTemporaryGone(archive, temporary);
@@ -491,7 +494,7 @@ final class Restorer {
             } catch (IOException e) {
                 throw RenameRecords.notApplicable(archive, currentMember, from, to, e.toString(), e);
             }
-            if (to != null) {
+            if (to != null && cycle) {
                 renameTargets.add(to);
             }
             safeParent = null;

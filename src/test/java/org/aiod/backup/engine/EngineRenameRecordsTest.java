@@ -238,6 +238,38 @@ class EngineRenameRecordsTest {
         }
     }
 
+    /**
+     * A file that could not be read at level 0 is listed but in no archive; level 1, after its directory was
+     * renamed, lists it unchanged under the new name. The restore of level 1 keeps what level 0 had for it
+     * (nothing), as for any file not taken, instead of refusing the chain.
+     */
+    @Test
+    void aFileNotTakenInADirectoryRenamedAtTheNextLevelDoesNotFailTheRestore() throws Exception {
+        Path dataRoot = tmp.resolve("data");
+        Path ds = dataRoot.resolve(DS);
+        Trees.write(ds.resolve("a/unreadable"), "could not be read at level 0\n");
+        Trees.write(ds.resolve("a/readable"), "read\n");
+        EngineOptions options = EngineOptions.defaults(dataRoot, tmp.resolve("backups"))
+                .withStartTimeMargin(Duration.ZERO);
+        FileContent failing = path -> {
+            if (path.endsWith("unreadable")) {
+                throw new java.nio.file.AccessDeniedException(path.toString());
+            }
+            return FileContent.DIRECT.open(path);
+        };
+        BackupSummary level0 = new Engine(options, failing).backup(DS);
+        assertEquals(1, level0.notTakenCount(), "not taken at level 0: " + level0.notTaken());
+        Trees.tick(tmp);
+        move(ds, "a", "x");
+        new Engine(options).backup(DS);
+
+        Path restoreRoot = Files.createDirectories(tmp.resolve("restore"));
+        new Engine(EngineOptions.defaults(restoreRoot, tmp.resolve("backups"))).restore(DS, 0, 1);
+        assertEquals("read\n", Files.readString(restoreRoot.resolve(DS).resolve("x/readable")));
+        assertTrue(Files.notExists(restoreRoot.resolve(DS).resolve("x/unreadable")),
+                "a file no level holds is not restored");
+    }
+
     @Test
     void aRenamedDirectoryIsReadAsAListingNotItsContent() throws Exception {
         Path dataRoot = tmp.resolve("data");
