@@ -61,13 +61,17 @@ final class DirectoryMoves {
      * {@code prefix} ({@code ./<dataset>}) and {@code prefix/rel}.
      */
     static DirectoryMoves plan(SnapshotFile.Snapshot previous, String prefix, List<Found> found) {
+        // GNU tar 1.34 leaves stale inodes in the records of some directories it saw renamed (two records with one
+        // inode): an inode of two records identifies neither
         Map<String, String> byInode = new HashMap<>();
+        Set<String> ambiguous = new HashSet<>();
         for (SnapshotFile.Directory d : previous.directories().values()) {
             String rel = relative(prefix, d.name());
-            if (rel != null) {
-                byInode.put(d.device() + ":" + d.inode(), rel);
+            if (rel != null && byInode.put(d.device() + ":" + d.inode(), rel) != null) {
+                ambiguous.add(d.device() + ":" + d.inode());
             }
         }
+        ambiguous.forEach(byInode::remove);
         Set<String> unrecorded = new HashSet<>();
         while (true) {
             Map<String, String> identities = new HashMap<>();
@@ -78,7 +82,11 @@ final class DirectoryMoves {
                 if (f.rel().isEmpty()) {
                     continue; // the top directory is never moved; it is judged by its own name as before
                 }
-                String old = unrecorded.contains(f.rel()) ? null : byInode.get(f.device() + ":" + f.inode());
+                // its own name first, as GNU tar looks a directory up, then its device and inode under another
+                SnapshotFile.Directory named = previous.directories().get(snapshotName(prefix, f.rel()));
+                String old = unrecorded.contains(f.rel()) ? null
+                        : named != null && named.device() == f.device() && named.inode() == f.inode() ? f.rel()
+                                : byInode.get(f.device() + ":" + f.inode());
                 if (old == null || old.isEmpty()) {
                     placed.add(new Move(null, f.rel()));
                     continue;

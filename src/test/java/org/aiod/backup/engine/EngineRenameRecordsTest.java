@@ -270,6 +270,53 @@ class EngineRenameRecordsTest {
                 "a file no level holds is not restored");
     }
 
+    /**
+     * Engine level 0, GNU tar level 1 after {@code mv p r && mv q p} (its snapshot then gives {@code p} the inode of
+     * {@code r}), engine level 2 after more moves: every level restores with both tools.
+     */
+    @Test
+    void anEngineLevelAfterGnuTarRenamesDirectoriesIsNotMisledByItsStaleInodes() throws Exception {
+        Path dataRoot = tmp.resolve("data");
+        Path backupRoot = tmp.resolve("backups");
+        Path ds = dataRoot.resolve(DS);
+        Trees.write(ds.resolve("p/fp"), "fp\n");
+        Trees.write(ds.resolve("q/fq"), "fq\n");
+        Trees.write(ds.resolve("v/fv"), "fv\n");
+        Engine engine = new Engine(EngineOptions.defaults(dataRoot, backupRoot).withStartTimeMargin(Duration.ZERO));
+        List<TreeSnapshot> levels = new ArrayList<>();
+        Trees.tick(tmp);
+        engine.backup(DS);
+        levels.add(TreeSnapshot.of(ds));
+        Trees.tick(tmp);
+        move(ds, "p", "r");
+        move(ds, "q", "p");
+        GnuTar.legacyLevel(backupRoot, dataRoot, DS, 0, 1);
+        assertEquals(SnapshotFile.read(GnuTar.snar(backupRoot, DS, 0)).directories().get("./ds/p").inode(),
+                SnapshotFile.read(GnuTar.snar(backupRoot, DS, 0)).directories().get("./ds/r").inode(),
+                "GNU tar 1.34 records p with r's inode");
+        levels.add(TreeSnapshot.of(ds));
+        Trees.tick(tmp);
+        move(ds, "v", "w");
+        move(ds, "p", "v");
+        move(ds, "r", "p");
+        engine.backup(DS);
+        levels.add(TreeSnapshot.of(ds));
+
+        Path restoreRoot = Files.createDirectories(tmp.resolve("restore"));
+        Engine restorer = new Engine(EngineOptions.defaults(restoreRoot, backupRoot));
+        for (int level = 0; level < levels.size(); level++) {
+            restorer.restore(DS, 0, level);
+            TreeSnapshot.of(restoreRoot.resolve(DS)).assertSameAs(levels.get(level), "engine restore of " + level);
+            Path gnu = tmp.resolve("gnu-restore-" + level);
+            List<Path> archives = new ArrayList<>();
+            for (int k = 0; k <= level; k++) {
+                archives.add(GnuTar.archive(backupRoot, DS, 0, k));
+            }
+            GnuTar.legacyRestoreChain(gnu, archives);
+            TreeSnapshot.of(gnu.resolve(DS)).assertSameAs(levels.get(level), "GNU tar restore of " + level);
+        }
+    }
+
     @Test
     void aRenamedDirectoryIsReadAsAListingNotItsContent() throws Exception {
         Path dataRoot = tmp.resolve("data");
