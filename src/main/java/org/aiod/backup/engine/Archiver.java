@@ -255,8 +255,8 @@ final class Archiver {
                 if (!stat.isDirectory() || stat.device() != d.device() || stat.inode() != d.inode()) {
                     return true;
                 }
-            } catch (NoSuchFileException e) {
-                return true;
+            } catch (IOException e) {
+                return true; // gone, or a file now stands on its path ("Not a directory")
             }
         }
         return false;
@@ -277,8 +277,8 @@ final class Archiver {
             FileStat stat;
             try {
                 stat = FileStat.of(dir);
-            } catch (NoSuchFileException e) {
-                continue;
+            } catch (IOException e) {
+                continue; // gone or replaced since it was listed: the walk sees what is there
             }
             if (!stat.isDirectory()) {
                 continue;
@@ -291,8 +291,8 @@ final class Archiver {
                         if (FileStat.of(entry).isDirectory()) {
                             subdirectories.add(Names.fileName(entry));
                         }
-                    } catch (NoSuchFileException e) {
-                        // gone: not part of this level
+                    } catch (IOException e) {
+                        // gone, or unreadable: the walk reports what it finds there
                     }
                 }
             } catch (IOException | java.nio.file.DirectoryIteratorException e) {

@@ -317,6 +317,28 @@ class EngineRenameRecordsTest {
         }
     }
 
+    /** A directory of the previous level under a parent that is now a file is gone, not an error. */
+    @Test
+    void aParentReplacedByAFileNextToAMoveIsBackedUpAndRestored() throws Exception {
+        Path dataRoot = tmp.resolve("data");
+        Path ds = dataRoot.resolve(DS);
+        initialTree(ds);
+        Engine engine = new Engine(EngineOptions.defaults(dataRoot, tmp.resolve("backups"))
+                .withStartTimeMargin(Duration.ZERO));
+        engine.backup(DS);
+        Trees.tick(tmp);
+        Trees.deleteRecursively(ds.resolve("a"));
+        Trees.write(ds.resolve("a"), "a file where a directory with a subdirectory was\n");
+        move(ds, "b", "x");
+        BackupSummary level1 = engine.backup(DS);
+        // the new file a, and h2, whose other name a/h1 was deleted (its ctime moved); b's files are unchanged
+        assertEquals(2, level1.files(), "only the new file and h2: " + level1);
+        TreeSnapshot expected = TreeSnapshot.of(ds);
+        Path restoreRoot = Files.createDirectories(tmp.resolve("restore"));
+        new Engine(EngineOptions.defaults(restoreRoot, tmp.resolve("backups"))).restore(DS, 0, 1);
+        TreeSnapshot.of(restoreRoot.resolve(DS)).assertSameAs(expected, "restore of level 1");
+    }
+
     @Test
     void aRenamedDirectoryIsReadAsAListingNotItsContent() throws Exception {
         Path dataRoot = tmp.resolve("data");
