@@ -35,6 +35,8 @@ final class Archiver {
     private final Map<Long, String> userNames = new HashMap<>();
     private final Map<Long, String> groupNames = new HashMap<>();
     private final Map<String, String> firstNameOfInode = new HashMap<>();
+    /** The directories the previous level had under other names, when one has moved; null otherwise. */
+    private DirectoryMoves moves;
 
     private long files;
     private long bytes;
@@ -147,6 +149,8 @@ final class Archiver {
      * {@link ReadAhead#DIRECTORIES} directories of the walk are read on other threads while this one writes.
      */
     void writeDirectories(TarOutput tar, SnapshotFile.Writer snapshot) throws IOException {
+        moves = previous != null && someDirectoryMoved() ? DirectoryMoves.plan(previous, snapshotName(""),
+                findDirectories()) : null;
         Deque<String> pending = new ArrayDeque<>();
         java.util.Map<String, java.util.concurrent.Future<Scan>> ahead = new HashMap<>();
         pending.push("");
@@ -237,8 +241,13 @@ final class Archiver {
         }
         String snapshotName = snapshotName(rel);
         SnapshotFile.Directory before = previous == null ? null : previous.directories().get(snapshotName);
-        // same device and inode: judge entries one by one; otherwise the directory is new (or renamed) and
-        // everything in it goes into this level
+        if (moves != null && !rel.isEmpty()) {
+            // the directory as the previous level had it, under its old name when the rename records move it
+            String old = moves.identity(rel);
+            before = old == null ? null : previous.directories().get(snapshotName(old));
+        }
+        // same device and inode: judge entries one by one; otherwise the directory is new (or its move is not
+        // recorded) and everything in it goes into this level
         boolean judged = before != null && before.device() == stat.device() && before.inode() == stat.inode();
         Set<String> namesBefore = before == null ? Set.of() : Listing.names(before.listing());
 
@@ -273,8 +282,10 @@ final class Archiver {
             deleted += namesBefore.stream().filter(name -> !namesNow.contains(name)).count();
         }
         byte[] listing = Listing.encode(items);
-        tarBound += BLOCK + longNameBound(directoryMemberLength + 1) + padded(listing.length);
-        tar.dumpDir(memberName(rel) + "/", stat.permissions(), owner(stat, dir), stat.mtimeSeconds(), listing);
+        // the rename records go into the top directory's member only, never into the snapshot (as GNU tar does)
+        byte[] member = rel.isEmpty() && moves != null ? moves.appendTo(listing, snapshotName("")) : listing;
+        tarBound += BLOCK + longNameBound(directoryMemberLength + 1) + padded(member.length);
+        tar.dumpDir(memberName(rel) + "/", stat.permissions(), owner(stat, dir), stat.mtimeSeconds(), member);
         snapshot.write(new SnapshotFile.Directory(false, stat.mtime().getEpochSecond(), stat.mtime().getNano(),
                 stat.device(), stat.inode(), snapshotName, listing));
         directories++;
@@ -282,6 +293,76 @@ final class Archiver {
         for (String sub : subdirectories) {
             pending.push(join(rel, sub));
         }
+    }
+
+    /**
+     * Whether a directory of the previous level is no longer at its name with its device and inode: only then can
+     * one have moved, and only then are the directories found ahead of the walk ({@link #findDirectories}). One
+     * lstat per directory of the previous level.
+     */
+    private boolean someDirectoryMoved() throws IOException {
+        String prefix = snapshotName("");
+        for (SnapshotFile.Directory d : previous.directories().values()) {
+            if (d.name().equals(prefix)) {
+                continue;
+            }
+            if (!d.name().startsWith(prefix + "/")) {
+                continue;
+            }
+            try {
+                FileStat stat = FileStat.of(Names.resolve(datasetDir, d.name().substring(prefix.length() + 1)));
+                if (!stat.isDirectory() || stat.device() != d.device() || stat.inode() != d.inode()) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return true; // gone, or a file now stands on its path ("Not a directory")
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every directory of the dataset, pre-order, with its device and inode: the rename records go into the top
+     * directory's member, the first of the archive, so where every directory is must be known before it is
+     * written. A directory that cannot be listed is passed over here (the walk reports it).
+     */
+    private List<DirectoryMoves.Found> findDirectories() throws IOException {
+        List<DirectoryMoves.Found> found = new ArrayList<>();
+        Deque<String> pending = new ArrayDeque<>();
+        pending.push("");
+        while (!pending.isEmpty()) {
+            String rel = pending.pop();
+            Path dir = rel.isEmpty() ? datasetDir : Names.resolve(datasetDir, rel);
+            FileStat stat;
+            try {
+                stat = FileStat.of(dir);
+            } catch (IOException e) {
+                continue; // gone or replaced since it was listed: the walk sees what is there
+            }
+            if (!stat.isDirectory()) {
+                continue;
+            }
+            found.add(new DirectoryMoves.Found(rel, stat.device(), stat.inode()));
+            List<String> subdirectories = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    try {
+                        if (FileStat.of(entry).isDirectory()) {
+                            subdirectories.add(Names.fileName(entry));
+                        }
+                    } catch (IOException e) {
+                        // gone, or unreadable: the walk reports what it finds there
+                    }
+                }
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                continue;
+            }
+            subdirectories.sort(Listing.NAME_ORDER.reversed());
+            for (String sub : subdirectories) {
+                pending.push(join(rel, sub));
+            }
+        }
+        return found;
     }
 
     /** A file of the file pass, looked at ahead of its turn: its lstat and, when small, its content. */

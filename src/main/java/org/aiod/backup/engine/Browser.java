@@ -424,8 +424,15 @@ record Browser(Layout layout) {
                         + "' has no listing: not a GNU incremental archive"));
             }
             String from = null;
+            int temporaries = 0;
             for (Listing.Item rename : Listing.renames(listing)) {
-                String rel = relative(rename.name(), scan.dataset);
+                if (rename.code() == Listing.TEMPORARY_DIRECTORY) {
+                    temporaries++;
+                    continue;
+                }
+                // an empty name is the temporary directory of the last X record: a name no file can have
+                String rel = rename.name().isEmpty() ? "\0temporary-" + temporaries
+                        : relative(rename.name(), scan.dataset);
                 if (rename.code() == Listing.RENAME_FROM) {
                     from = rel;
                 } else {

@@ -23,6 +23,11 @@ final class Listing {
     static final byte RENAME_FROM = 'R';
     /** GNU rename record: the full member name the directory of the preceding {@link #RENAME_FROM} has now. */
     static final byte RENAME_TO = 'T';
+    /**
+     * GNU rename record: a temporary directory is to be made in the directory named (a full member name); rename
+     * records with an empty name mean that temporary directory. GNU tar writes one to break a cycle of renames.
+     */
+    static final byte TEMPORARY_DIRECTORY = 'X';
 
     /** Orders names as GNU tar does: bytewise (see {@link Names#compare}). */
     static final Comparator<String> NAME_ORDER = Names::compare;
@@ -86,7 +91,7 @@ final class Listing {
         return names;
     }
 
-    /** The rename records ({@code R}, {@code T}) of a listing, in order, decoding no other name. */
+    /** The rename records ({@code R}, {@code T}, {@code X}) of a listing, in order, decoding no other name. */
     static List<Item> renames(byte[] data) {
         List<Item> renames = new ArrayList<>();
         int i = 0;
@@ -95,7 +100,7 @@ final class Listing {
             while (end < data.length && data[end] != 0) {
                 end++;
             }
-            if (data[i] == RENAME_FROM || data[i] == RENAME_TO) {
+            if (isRenameCode(data[i])) {
                 renames.add(new Item(data[i], Names.decode(data, i + 1, end - i - 1)));
             }
             i = end + 1;
@@ -111,6 +116,10 @@ final class Listing {
             }
         }
         return names;
+    }
+
+    static boolean isRenameCode(byte code) {
+        return code == RENAME_FROM || code == RENAME_TO || code == TEMPORARY_DIRECTORY;
     }
 
     static boolean isEntryCode(byte code) {
@@ -180,7 +189,7 @@ final class Listing {
         }
 
         private static boolean isIndexed(byte code) {
-            return code != RENAME_FROM && code != RENAME_TO;
+            return !isRenameCode(code);
         }
 
         private static int end(byte[] data, int record) {

@@ -37,6 +37,8 @@ final class RestorePlanner {
     private final String dataset;
     /** The level's tree by dataset-relative name ("" is the root), in name order, so a subtree is a range. */
     private final TreeMap<String, Node> tree = new TreeMap<>();
+    /** Where the rename records of a cycle (with an X record) in the archive being applied moved directories to. */
+    private final java.util.Set<String> renameTargets = new java.util.HashSet<>();
 
     RestorePlanner(String dataset) {
         this.dataset = dataset;
@@ -45,6 +47,7 @@ final class RestorePlanner {
 
     /** Applies one archive to the tree in memory; {@code expectedSha256} is its SHA256SUMS line or null. */
     void apply(Path archive, String expectedSha256) throws IOException {
+        renameTargets.clear();
         MessageDigest digest = Checksums.sha256();
         try (InputStream file = Files.newInputStream(archive);
                 DigestInputStream hashed = new DigestInputStream(file, digest);
@@ -53,7 +56,7 @@ final class RestorePlanner {
                 InputStream decompressed = Compressors.decompressing(buffered, archive);
                 TarInput tar = new TarInput(decompressed);
                 for (TarInput.Member member = tar.next(); member != null; member = tar.next()) {
-                    apply(member);
+                    apply(archive, member);
                 }
                 decompressed.transferTo(OutputStream.nullOutputStream());
                 buffered.transferTo(OutputStream.nullOutputStream());
@@ -74,7 +77,7 @@ final class RestorePlanner {
         }
     }
 
-    private void apply(TarInput.Member member) {
+    private void apply(Path archive, TarInput.Member member) {
         TarArchiveEntry entry = member.entry();
         String rel = Restorer.relativePath(dataset, member.name(), member.name());
         if (rel.isEmpty() && member.kind() != TarInput.Kind.DUMPDIR && member.kind() != TarInput.Kind.DIRECTORY) {
@@ -85,7 +88,7 @@ final class RestorePlanner {
         switch (member.kind()) {
             case DUMPDIR -> {
                 directory(rel, member.name());
-                applyListing(rel, member.listing(), member.name());
+                applyListing(archive, rel, member.listing(), member.name());
             }
             case DIRECTORY -> directory(rel, member.name());
             case FILE -> replace(rel, member.name(), new Node(Kind.FILE,
@@ -142,17 +145,13 @@ final class RestorePlanner {
         }
     }
 
-    private void applyListing(String rel, byte[] listing, String member) {
-        String renameFrom = null;
-        for (Listing.Item rename : Listing.renames(listing)) {
-            if (rename.code() == Listing.RENAME_FROM) {
-                renameFrom = rename.name();
-            } else {
-                if (renameFrom != null) {
-                    rename(Restorer.relativePath(dataset, renameFrom, member),
-                            Restorer.relativePath(dataset, rename.name(), member), member);
+    private void applyListing(Path archive, String rel, byte[] listing, String member) {
+        applyRenames(archive, listing, member);
+        if (RenameRecords.isUnder(rel, renameTargets)) {
+            for (String name : Listing.namesCoded(listing, Listing.UNCHANGED)) {
+                if (!tree.containsKey(rel.isEmpty() ? name : rel + "/" + name)) {
+                    throw RenameRecords.unchangedMissing(archive, member, name);
                 }
-                renameFrom = null;
             }
         }
         Listing.Index codes = Listing.Index.of(listing);
@@ -166,17 +165,89 @@ final class RestorePlanner {
         }
     }
 
-    private void rename(String from, String to, String member) {
-        if (from.isEmpty() || to.isEmpty()) {
-            throw new BackupException.UnsafeMember("member '" + Names.shown(member)
-                    + "': a rename record would move the dataset directory");
-        }
-        if (tree.containsKey(from) && !tree.containsKey(to)) {
-            NavigableMap<String, Node> moved = new TreeMap<>(subtree(from));
-            removeSubtree(from);
-            for (Map.Entry<String, Node> e : moved.entrySet()) {
-                tree.put(to + e.getKey().substring(from.length()), e.getValue());
+    /** {@link Restorer}'s rules for rename records, on the tree in memory: what it refuses is refused here too. */
+    private void applyRenames(Path archive, byte[] listing, String member) {
+        String temporary = null;
+        List<RenameRecords.Step> steps = RenameRecords.of(dataset, listing, member, archive);
+        boolean cycle = steps.stream().anyMatch(RenameRecords.Step::makesTemporary);
+        for (RenameRecords.Step step : steps) {
+            if (step.makesTemporary()) {
+                requireTemporaryGone(archive, member, temporary);
+                Node parent = tree.get(step.temporaryIn());
+                if (parent == null || parent.kind() != Kind.DIRECTORY) {
+                    throw RenameRecords.notApplicable(archive, member, null, null, "the directory '"
+                            + Names.shown(step.temporaryIn()) + "' for its temporary directory does not exist", null);
+                }
+                // a name no archive member can have: a NUL cannot be part of a file name
+                temporary = (step.temporaryIn().isEmpty() ? "" : step.temporaryIn() + "/") + "\0rename-temporary";
+                tree.put(temporary, new Node(Kind.DIRECTORY, 0, 0, 0, 0, 0, null));
+                continue;
             }
+            String from = step.from() == null ? temporary : step.from();
+            String to = step.to() == null ? temporary : step.to();
+            rename(archive, member, step, from, to);
+            if (cycle && step.to() != null) {
+                renameTargets.add(to);
+            }
+        }
+        requireTemporaryGone(archive, member, temporary);
+    }
+
+    private void requireTemporaryGone(Path archive, String member, String temporary) {
+        if (temporary == null || !tree.containsKey(temporary)) {
+            return;
+        }
+        if (!below(temporary).isEmpty()) {
+            throw RenameRecords.notApplicable(archive, member, null, null,
+                    "what the records moved into the temporary directory is never moved out of it", null);
+        }
+        tree.remove(temporary);
+    }
+
+    private void rename(Path archive, String member, RenameRecords.Step step, String from, String to) {
+        for (int slash = from.indexOf('/'); slash >= 0; slash = from.indexOf('/', slash + 1)) {
+            requireNoSymlink(member, from.substring(0, slash), from);
+        }
+        for (int slash = to.indexOf('/'); slash >= 0; slash = to.indexOf('/', slash + 1)) {
+            requireNoSymlink(member, to.substring(0, slash), to);
+        }
+        Node source = tree.get(from);
+        if (source == null) {
+            throw RenameRecords.notApplicable(archive, member, step.from(), step.to(), "its source is missing",
+                    null);
+        }
+        if (to.startsWith(from + "/")) {
+            throw RenameRecords.notApplicable(archive, member, step.from(), step.to(),
+                    "its target lies inside its source", null);
+        }
+        Node existing = tree.get(to);
+        if (existing != null && (source.kind() != Kind.DIRECTORY || existing.kind() != Kind.DIRECTORY
+                || !below(to).isEmpty())) {
+            throw RenameRecords.notApplicable(archive, member, step.from(), step.to(),
+                    "its target exists and is not an empty directory", null);
+        }
+        for (int slash = to.indexOf('/'); slash >= 0; slash = to.indexOf('/', slash + 1)) {
+            Node parent = tree.get(to.substring(0, slash));
+            if (parent == null) {
+                tree.put(to.substring(0, slash), new Node(Kind.DIRECTORY, 0, 0, 0, 0, 0, null));
+            } else if (parent.kind() != Kind.DIRECTORY) {
+                throw RenameRecords.notApplicable(archive, member, step.from(), step.to(), "'"
+                        + Names.shown(to.substring(0, slash)) + "' is not a directory", null);
+            }
+        }
+        NavigableMap<String, Node> moved = new TreeMap<>(subtree(from));
+        removeSubtree(from);
+        tree.remove(to);
+        for (Map.Entry<String, Node> e : moved.entrySet()) {
+            tree.put(to + e.getKey().substring(from.length()), e.getValue());
+        }
+    }
+
+    private void requireNoSymlink(String member, String parent, String rel) {
+        Node node = tree.get(parent);
+        if (node != null && node.kind() == Kind.SYMLINK) {
+            throw new BackupException.UnsafeMember("member '" + Names.shown(member) + "': rename record '"
+                    + Names.shown(rel) + "' would pass through the symlink '" + Names.shown(parent) + "'");
         }
     }
 

@@ -59,6 +59,8 @@ final class Restorer {
     private final int newDirectoryMode;
     private List<DirectoryAttributes> directories = new ArrayList<>();
     private String safeParent;
+    /** Where the rename records of a cycle (with an X record) in the archive being applied moved directories to. */
+    private final java.util.Set<String> renameTargets = new java.util.HashSet<>();
     /** The member being applied, for messages. */
     private String currentMember = "";
     private long files;
@@ -104,6 +106,7 @@ final class Restorer {
      */
     void apply(Path archive, String expectedSha256) throws IOException {
         directories = new ArrayList<>();
+        renameTargets.clear();
         safeParent = null;
         MessageDigest digest = Checksums.sha256();
         try (InputStream file = Files.newInputStream(archive);
@@ -221,7 +224,7 @@ final class Restorer {
         switch (member.kind()) {
             case DUMPDIR -> {
                 Path dir = directory(rel);
-                applyListing(rel, dir, member.listing());
+                applyListing(archive, rel, dir, member.listing());
                 directories.add(new DirectoryAttributes(rel, entry.getMode(), entry.getLongUserId(),
                         entry.getLongGroupId(), modTimeSeconds(entry)));
             }
@@ -413,18 +416,17 @@ final class Restorer {
      * GNU tar's rules at a {@code D} member: rename records first, then delete every entry whose name is not in
      * the listing, is listed as a directory but is not one, or is listed as in-archive but is a directory.
      */
-    private void applyListing(String rel, Path dir, byte[] listing) throws IOException {
-        String renameFrom = null;
-        // rename records only: the entries are looked up in the index, never decoded one by one
-        for (Listing.Item rename : Listing.renames(listing)) {
-            String name = rename.name();
-            if (rename.code() == Listing.RENAME_FROM) {
-                renameFrom = name;
-            } else {
-                if (renameFrom != null) {
-                    rename(renameFrom, name);
+    private void applyListing(Path archive, String rel, Path dir, byte[] listing) throws IOException {
+        applyRenames(archive, listing);
+        if (RenameRecords.isUnder(rel, renameTargets)) {
+            // what the records of a cycle moved here must hold every entry the listing says is unchanged: one
+            // missing means they did not put back what they moved (GNU tar 1.34 writes some cycles twice). Only
+            // cycles (X records): elsewhere an unchanged entry may be missing for a reason the archive knows of (a
+            // file that could not be read at the level before, see "Files that cannot be read")
+            for (String name : Listing.namesCoded(listing, Listing.UNCHANGED)) {
+                if (!Files.exists(Names.resolve(dir, name), LinkOption.NOFOLLOW_LINKS)) {
+                    throw RenameRecords.unchangedMissing(archive, currentMember, name);
                 }
-                renameFrom = null;
             }
         }
         Listing.Index codes = Listing.Index.of(listing);
@@ -443,22 +445,109 @@ final class Restorer {
         }
     }
 
-    /** A GNU rename record: {@code from} and {@code to} are member names ({@code ./ds/old}). */
-    private void rename(String from, String to) throws IOException {
-        String fromRel = relativePath(from, currentMember);
-        String toRel = relativePath(to, currentMember);
-        if (fromRel.isEmpty() || toRel.isEmpty()) {
-            throw new BackupException.UnsafeMember("member '" + Names.shown(currentMember) + "': rename record '"
-                    + Names.shown(from) + "' -> '" + Names.shown(to) + "' would move the dataset directory");
+    /**
+     * The rename records of a listing, in order, as GNU tar applies them: each a rename(2) of one path to another
+     * inside the staging directory, the target's missing parents created. A record that cannot be applied (its
+     * source missing, its target there and not an empty directory, the temporary directory left holding what was
+     * moved into it) fails the restore: the levels after it would silently lose what it moves.
+     */
+    private void applyRenames(Path archive, byte[] listing) throws IOException {
+        List<RenameRecords.Step> steps = RenameRecords.of(dataset, listing, currentMember, archive);
+        if (steps.isEmpty()) {
+            return;
         }
-        checkParent(fromRel);
-        checkParent(toRel);
-        Path source = Names.resolve(staging, fromRel);
-        Path target = Names.resolve(staging, toRel);
-        if (Files.exists(source, LinkOption.NOFOLLOW_LINKS) && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        Path temporary = null;
+        boolean cycle = steps.stream().anyMatch(RenameRecords.Step::makesTemporary);
+        for (RenameRecords.Step step : steps) {
+            if (step.makesTemporary()) {
+                requireTemporaryGone(archive, temporary);
+                Path parent = step.temporaryIn().isEmpty() ? staging
+                        : renamePath(archive, step.temporaryIn(), null, step.temporaryIn(), false);
+                if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+                    throw RenameRecords.notApplicable(archive, currentMember, null, null, "the directory '"
+                            + Names.shown(step.temporaryIn()) + "' for its temporary directory does not exist", null);
+                }
+                temporary = Files.createTempDirectory(parent, ".aiod-rename-");
+                continue;
+            }
+            String from = step.from();
+            String to = step.to();
+            Path source = from == null ? temporary : renamePath(archive, from, from, to, false);
+            Path target = to == null ? temporary : renamePath(archive, to, from, to, true);
+            if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+                throw RenameRecords.notApplicable(archive, currentMember, from, to, "its source is missing", null);
+            }
+            if (to != null && from != null && to.startsWith(from + "/")) {
+                throw RenameRecords.notApplicable(archive, currentMember, from, to,
+                        "its target lies inside its source", null);
+            }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                // rename(2) replaces an empty directory with a directory, and nothing else
+                if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS) || !isEmptyDirectory(target)) {
+                    throw RenameRecords.notApplicable(archive, currentMember, from, to,
+                            "its target exists and is not an empty directory", null);
+                }
+                Files.delete(target);
+            }
+            try {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw RenameRecords.notApplicable(archive, currentMember, from, to, e.toString(), e);
+            }
+            if (to != null && cycle) {
+                renameTargets.add(to);
+            }
             safeParent = null;
         }
+        requireTemporaryGone(archive, temporary);
+    }
+
+    /** A temporary directory of rename records must end empty (then it is removed) or moved away. */
+    private void requireTemporaryGone(Path archive, Path temporary) throws IOException {
+        if (temporary == null || !Files.exists(temporary, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!isEmptyDirectory(temporary)) {
+            throw RenameRecords.notApplicable(archive, currentMember, null, null,
+                    "what the records moved into the temporary directory is never moved out of it", null);
+        }
+        Files.delete(temporary);
+    }
+
+    private static boolean isEmptyDirectory(Path path) throws IOException {
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    /**
+     * The path in the staging directory of {@code rel}, a name of a rename record: no directory on the way may be a
+     * symlink ({@code UNSAFE_MEMBER}); a missing one is created for a target, as GNU tar creates it, and makes a
+     * source missing; any other file on the way makes the record inapplicable.
+     */
+    private Path renamePath(Path archive, String rel, String from, String to, boolean target) throws IOException {
+        Path current = staging;
+        String[] parts = rel.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            current = Names.resolve(current, parts[i]);
+            if (Files.isSymbolicLink(current)) {
+                throw new BackupException.UnsafeMember("member '" + Names.shown(currentMember)
+                        + "': rename record '" + Names.shown(rel) + "' would pass through the symlink '"
+                        + Names.shown(String.join("/", java.util.Arrays.copyOf(parts, i + 1))) + "'");
+            }
+            if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS) && target) {
+                Files.createDirectory(current);
+                safeParent = null;
+            } else if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+                throw RenameRecords.notApplicable(archive, currentMember, from, to, "'"
+                        + Names.shown(String.join("/", java.util.Arrays.copyOf(parts, i + 1)))
+                        + "' is not a directory", null);
+            }
+        }
+        return Names.resolve(current, parts[parts.length - 1]);
     }
 
     /** Makes {@code rel} a real directory (creating it, or replacing what else stands there). */

@@ -67,8 +67,8 @@ class ArchiverTest {
                 change("renamed", d -> Files.move(d.resolve("dir/f"), d.resolve("dir/g")), Set.of("dir/g")),
                 change("new file", d -> Trees.write(d.resolve("dir/h"), "h"), Set.of("dir/h")),
                 change("deleted", d -> Files.delete(d.resolve("dir/f")), Set.of()),
-                change("directory renamed", d -> Files.move(d.resolve("dir"), d.resolve("moved")),
-                        Set.of("moved/f", "moved/other")),
+                // issue #16: the engine records the rename as GNU tar does, so the moved files are not read again
+                change("directory renamed", d -> Files.move(d.resolve("dir"), d.resolve("moved")), Set.of()),
                 change("directory replaced by a new one of the same name", d -> {
                     Trees.deleteRecursively(d.resolve("dir"));
                     Trees.write(d.resolve("dir/f"), "f-content");

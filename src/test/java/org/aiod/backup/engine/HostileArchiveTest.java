@@ -154,6 +154,8 @@ class HostileArchiveTest {
                 // GNU rename records
                 hostile("rename record whose target is outside", "@OUT@/evil",
                         file("./x/ok.txt"), dumpDir("./x/", "R./x/ok.txt\0T@OUT@/evil\0Yok.txt\0")),
+                hostile("temporary directory of an X record outside", "@OUT@/evil",
+                        file("./x/ok.txt"), dumpDir("./x/", "X@OUT@/evil\0R./x/ok.txt\0T\0R\0T./x/ok.txt\0Yok.txt\0")),
                 // the dataset directory itself replaced
                 hostile("dataset directory replaced by a symlink, then a file under it", "'./x'",
                         dir("./x/"), symlink("./x", "@OUT@"), file("./x/evil")),
