@@ -34,7 +34,7 @@ public record DatasetSummary(String name, List<Cycle> cycles) {
         }
     }
 
-    static DatasetSummary of(DatasetEntry dataset) {
+    public static DatasetSummary of(DatasetEntry dataset) {
         return new DatasetSummary(dataset.name(), dataset.cycles().stream().map(Cycle::of).toList());
     }
 }

@@ -94,7 +94,7 @@ public record DatasetView(String name, List<Cycle> cycles) {
         }
     }
 
-    static DatasetView of(DatasetEntry dataset) {
+    public static DatasetView of(DatasetEntry dataset) {
         return new DatasetView(dataset.name(), dataset.cycles().stream().map(Cycle::of).toList());
     }
 }

@@ -22,9 +22,18 @@ import java.util.Map;
  * @param restore   {@code restore}'s {@code --to}, {@code --path}, {@code --overwrite} and {@code --dry-run}
  *                  ({@code prune}'s {@code --dry-run} too)
  * @param depth     {@code verify --depth}: {@code checksums} or {@code drill}; {@code null} when not given
+ * @param json      {@code --json}: one JSON document on standard output instead of the text for people
+ * @param helpFor   for {@link Verb#HELP}, the command whose usage is asked ({@code backup --help}); {@code null} for
+ *                  the whole usage
  */
 record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides,
-        RestoreFlags restore, String depth) {
+        RestoreFlags restore, String depth, boolean json, Verb helpFor) {
+
+    /** A command without {@code --json}. */
+    CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides,
+            RestoreFlags restore, String depth) {
+        this(verb, dataset, cycle, level, at, overrides, restore, depth, false, null);
+    }
 
     /** A command without {@code --depth}. */
     CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instant at, Overrides overrides,
@@ -42,6 +51,11 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
         this(verb, dataset, cycle, level, at, overrides, RestoreFlags.NONE);
     }
 
+    /** The same command with {@code --json}. */
+    CliArguments withJson() {
+        return new CliArguments(verb, dataset, cycle, level, at, overrides, restore, depth, true, helpFor);
+    }
+
     /**
      * {@code restore}'s options beside {@code --at}: {@code --to DIR} (as given; {@code null} in place), every
      * {@code --path P} in order, {@code --overwrite} and {@code --dry-run}.
@@ -56,7 +70,17 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
     }
 
     enum Verb {
-        BACKUP, RESTORE, LIST, VERIFY, PRUNE, HELP
+        BACKUP, RESTORE, LIST, VERIFY, PRUNE, HELP;
+
+        /** The command's word on the line, such as {@code backup}. */
+        String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The command {@code word} names; {@code help} is not one that has a usage of its own. */
+        static java.util.Optional<Verb> command(String word) {
+            return java.util.Arrays.stream(values()).filter(v -> v != HELP && v.word().equals(word)).findFirst();
+        }
     }
 
     /**
@@ -112,7 +136,7 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
               prune [<dataset>] [--dry-run]         remove the cycles backup.retention.* does not keep, each
                                                     whole (no dataset: every dataset, one after another);
                                                     --dry-run: only list them and the bytes they hold
-              --help                                this text
+              --help, -h                            this text; <command> --help: that command's usage
 
             Options, on every command and anywhere on the line (--name VALUE or --name=VALUE); they take the
             place of the configuration's setting for this command:
@@ -120,6 +144,10 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
               --data-root DIR       backup.data-root: the directory holding one directory per dataset
               --backup-root DIR     backup.backup-root: the directory holding each dataset's cycles
               --cycle-length N      backup.cycle-length: levels per cycle (levels 0..N-1)
+              --json                one JSON document on standard output, for scripts: the job as
+                                    GET /api/jobs/{id} shows it (prune of every dataset: an array of
+                                    them), list as GET /api/datasets[/{name}]; messages and progress stay
+                                    on standard error, the exit status is the same
               --                    ends the options: every word after it is an argument
 
             The legacy scripts map one to one: backup.sh /opt/data/connectors /opt/backups/data 7 is
@@ -139,6 +167,74 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
             corrupt or missing level or a failed drill; prune of every dataset exits with the worst status.
             """;
 
+    /** The options every command takes, at the end of each command's usage. */
+    private static final String COMMON_OPTIONS = """
+
+            Options of every command (--name VALUE or --name=VALUE, anywhere on the line):
+              --data-root DIR       backup.data-root: the directory holding one directory per dataset
+              --backup-root DIR     backup.backup-root: the directory holding each dataset's cycles
+              --cycle-length N      backup.cycle-length: levels per cycle (levels 0..N-1)
+              --json                one JSON document on standard output (see aiod-backup --help);
+                                    messages and progress on standard error, the same exit status
+              --help, -h            this text
+            """;
+
+    /** Each command's usage, {@code aiod-backup <command> --help}. */
+    private static final Map<Verb, String> COMMAND_USAGE = Map.of(
+            Verb.BACKUP, """
+                    Usage: aiod-backup backup <dataset> [options]
+
+                    Writes the next level of the dataset (level 0 of a new cycle when the cycle is full).
+                    Exit status: 0 done; 1 failed, the reason on one line; 2 the command line is wrong; 3 the level
+                    was committed but lacks files that could not be read, each listed on standard error.
+                    --json: the job (status, cycle, level, files, bytes, archive, missed, ...).
+                    """,
+            Verb.RESTORE, """
+                    Usage: aiod-backup restore <dataset> <cycle> [<level>] [options]
+                           aiod-backup restore <dataset> --at TIME [options]
+
+                    Makes the dataset exactly its backup at that level (no level: the cycle's last); --at TIME
+                    (ISO-8601 with an offset) takes the last level completed at or before TIME, across cycles.
+                      --to DIR        restore into DIR instead of the dataset; a DIR that exists must be empty,
+                      --overwrite     unless this is given
+                      --path P        only the file or directory P of the dataset (relative); repeatable
+                      --dry-run       change nothing: say what would be created, replaced and deleted
+                    Exit status: 0 done; 1 failed, the reason on one line; 2 the command line is wrong.
+                    --json: the job (status, cycle, level, files, bytes, options, plan for --dry-run, ...).
+                    """,
+            Verb.LIST, """
+                    Usage: aiod-backup list [<dataset>] [options]
+
+                    Cycles and levels with sizes, times and checksum state, of every dataset or of one, and the
+                    data root and backup root searched. Exit status: 0 done (also when there is nothing); 1 an
+                    unknown dataset, naming the known ones; 2 the command line is wrong.
+                    --json: as GET /api/datasets (no dataset) or GET /api/datasets/{name}.
+                    """,
+            Verb.VERIFY, """
+                    Usage: aiod-backup verify <dataset> [<cycle>] [options]
+                           aiod-backup verify <dataset> --depth D [options]
+
+                    Reads every archive (of the cycle, or of every cycle) to its end against SHA256SUMS; --depth
+                    checksums does the same, --depth drill also restores the newest level into a scratch
+                    directory on the backup volume and checks every file. Recorded as the levels' last verify.
+                    Exit status: 0 none corrupt; 1 a corrupt or missing level, a failed drill, or another
+                    failure; 2 the command line is wrong.
+                    --json: the job (verify.levels, verify.drill); with a cycle {dataset, cycle, levels}.
+                    """,
+            Verb.PRUNE, """
+                    Usage: aiod-backup prune [<dataset>] [--dry-run] [options]
+
+                    Removes the cycles backup.retention.* does not keep, each whole; without a dataset every
+                    dataset, one after another. --dry-run only lists them and the bytes they hold.
+                    Exit status: 0 done; 1 failed (of every dataset: the worst); 2 the command line is wrong.
+                    --json: the job (prune.removed, prune.kept, ...); without a dataset an array of jobs.
+                    """);
+
+    /** The usage {@code help} prints: a command's own, or the whole one. */
+    static String usage(Verb helpFor) {
+        return helpFor == null ? USAGE : COMMAND_USAGE.get(helpFor) + COMMON_OPTIONS;
+    }
+
     /** Thrown for a command line that does not parse; its message is the one-line reason. */
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -151,7 +247,7 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
     private static final List<String> VALUE_OPTIONS = List.of("--data-root", "--backup-root", "--cycle-length", "--at",
             "--to", "--path", "--depth");
     /** Options that are a flag, without a value. */
-    private static final List<String> FLAGS = List.of("--dry-run", "--overwrite");
+    private static final List<String> FLAGS = List.of("--dry-run", "--overwrite", "--json");
     /** Options of {@code restore} only. */
     private static final List<String> RESTORE_OPTIONS = List.of("--at", "--to", "--path", "--dry-run", "--overwrite");
     private static final String END_OF_OPTIONS = "--";
@@ -161,7 +257,8 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
         int endOfOptions = args.indexOf(END_OF_OPTIONS);
         List<String> optionWords = endOfOptions < 0 ? args : args.subList(0, endOfOptions);
         if (args.isEmpty() || args.get(0).equals("help") || optionWords.stream().anyMatch(HELP_WORDS::contains)) {
-            return new CliArguments(Verb.HELP, null, null, null);
+            return new CliArguments(Verb.HELP, null, null, null, null, Overrides.NONE, RestoreFlags.NONE, null,
+                    false, helpTopic(args));
         }
         List<String> words = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
@@ -231,7 +328,7 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
         String to = options.containsKey("--to") ? directory(options, "--to") : null;
         RestoreFlags flags = new RestoreFlags(to, paths, options.containsKey("--overwrite"),
                 options.containsKey("--dry-run"));
-        return switch (command) {
+        CliArguments parsed = switch (command) {
             case "backup" -> {
                 arity(command, rest, 1, 1);
                 yield new CliArguments(Verb.BACKUP, rest.get(0), null, null, null, overrides);
@@ -274,6 +371,29 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
             default -> throw new UsageException("unknown command '" + command
                     + "' (expected restore, backup, list, verify or --help)");
         };
+        return options.containsKey("--json") ? parsed.withJson() : parsed;
+    }
+
+    /**
+     * The command whose usage a help request asks: the first word that is not an option nor an option's value
+     * ({@code --data-root /d list --help}, {@code help backup}), when it names a command; else {@code null}, the
+     * whole usage.
+     */
+    private static Verb helpTopic(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String word = args.get(i);
+            if (word.equals(END_OF_OPTIONS) || (i == 0 && word.equals("help"))) {
+                continue;
+            }
+            if (isOption(word)) {
+                if (VALUE_OPTIONS.contains(word) && i + 1 < args.size() && !isOption(args.get(i + 1))) {
+                    i++;
+                }
+                continue;
+            }
+            return Verb.command(word).orElse(null);
+        }
+        return null;
     }
 
     /**

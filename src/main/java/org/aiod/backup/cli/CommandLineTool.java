@@ -7,14 +7,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
+import org.aiod.backup.api.DatasetSummary;
+import org.aiod.backup.api.DatasetView;
 import org.aiod.backup.catalog.CycleEntry;
 import org.aiod.backup.catalog.CycleLevel;
 import org.aiod.backup.catalog.DatasetCatalog;
@@ -26,6 +36,7 @@ import org.aiod.backup.engine.ProgressListener;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
+import org.aiod.backup.job.JobError;
 import org.aiod.backup.job.JobRunner;
 import org.aiod.backup.job.JobSource;
 import org.aiod.backup.job.JobState;
@@ -56,12 +67,53 @@ public final class CommandLineTool {
     /** The ordinal of the command line's options as a configuration source. */
     private static final int OPTIONS_ORDINAL = 500;
 
+    /**
+     * As the service's ObjectMapper writes (Quarkus's defaults, which application.properties leaves alone): the
+     * modules on the class path (java.time among them) and instants as ISO-8601 strings, not numbers.
+     */
+    static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
     private final PrintStream out;
     private final PrintStream err;
+    /** Where the text for people goes: standard output, or standard error under {@code --json}. */
+    private final PrintStream text;
+    /** {@code --json}: standard output holds the command's one JSON document and nothing else. */
+    private final boolean json;
+    /** Whether the JSON document was written, so that a failure after it writes no second one. */
+    private boolean emitted;
 
     CommandLineTool(PrintStream out, PrintStream err) {
+        this(out, err, false);
+    }
+
+    private CommandLineTool(PrintStream out, PrintStream err, boolean json) {
         this.out = out;
         this.err = err;
+        this.json = json;
+        this.text = json ? err : out;
+    }
+
+    /** Under {@code --json}, writes {@code document} as the command's one JSON document on standard output. */
+    private void emit(Object document) {
+        if (!json || emitted) {
+            return;
+        }
+        try {
+            out.println(JSON.writeValueAsString(document));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the JSON document: " + e.getMessage(), e);
+        }
+        out.flush();
+        emitted = true;
+    }
+
+    /**
+     * Under {@code --json}, a failure without a job: {@code {"error":{"code":...,"message":...}}}, the shape of a
+     * job's {@code error}.
+     */
+    private void emitError(ErrorCode code, String message) {
+        emit(Map.of("error", new JobError(code, message)));
     }
 
     /** Runs {@code run} with a progress line on standard error, cleared before the result is printed. */
@@ -83,9 +135,13 @@ public final class CommandLineTool {
             return USAGE;
         }
         if (command.verb() == CliArguments.Verb.HELP) {
-            out.print(CliArguments.USAGE);
+            out.print(CliArguments.usage(command.helpFor()));
             return OK;
         }
+        return new CommandLineTool(out, err, command.json()).execute(command);
+    }
+
+    private int execute(CliArguments command) {
         try {
             BackupConfig config = loadConfig(command.overrides().properties());
             return switch (command.verb()) {
@@ -98,7 +154,7 @@ public final class CommandLineTool {
                                 .standalone(config).runNow(JobCommand.restore(command.dataset(), command.cycle(),
                                         command.level(), options(command.restore()), null, JobSource.CLI),
                                         progress)));
-                case LIST -> list(DatasetCatalog.standalone(config), command.dataset());
+                case LIST -> list(config, DatasetCatalog.standalone(config), command.dataset());
                 case VERIFY -> command.cycle() != null
                         ? verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle())
                         : verifyJob(JobRunner.standalone(config), command.dataset(), command.depth());
@@ -107,9 +163,12 @@ public final class CommandLineTool {
             };
         } catch (BackupException e) {
             err.println("aiod-backup: " + e.getMessage());
+            emitError(ErrorCode.of(e), e.getMessage());
             return ErrorCode.of(e).exitStatus();
         } catch (RuntimeException e) {
-            err.println("aiod-backup: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+            err.println("aiod-backup: " + message);
+            emitError(ErrorCode.INTERNAL_ERROR, message);
             return ErrorCode.INTERNAL_ERROR.exitStatus();
         }
     }
@@ -160,6 +219,7 @@ public final class CommandLineTool {
     }
 
     private int report(Job job) {
+        emit(job);
         if (job.status() == JobState.SUCCEEDED && job.plan() != null) {
             printPlan(job);
             return OK;
@@ -167,17 +227,17 @@ public final class CommandLineTool {
         if (job.status() == JobState.SUCCEEDED || job.status() == JobState.PARTIAL) {
             Duration took = Duration.between(job.startedAt(), job.finishedAt());
             if (job.archive() == null && job.options() != null && job.options().target() != null) {
-                out.printf(Locale.ROOT, "restored %s from cycle %d level %d into %s: %d files, %s in %s%n",
+                text.printf(Locale.ROOT, "restored %s from cycle %d level %d into %s: %d files, %s in %s%n",
                         job.dataset(), job.cycle(), job.level(), job.options().target(), job.files(),
                         bytes(job.bytes()), seconds(took));
             } else if (job.archive() != null) {
-                out.printf(Locale.ROOT, "backed up %s: cycle %d level %d, %d files, %s in %s%n  %s%n", job.dataset(),
+                text.printf(Locale.ROOT, "backed up %s: cycle %d level %d, %d files, %s in %s%n  %s%n", job.dataset(),
                         job.cycle(), job.level(), job.files(), bytes(job.bytes()), seconds(took), job.archive());
             } else {
-                out.printf(Locale.ROOT, "restored %s from cycle %d level %d: %d files, %s in %s%n", job.dataset(),
+                text.printf(Locale.ROOT, "restored %s from cycle %d level %d: %d files, %s in %s%n", job.dataset(),
                         job.cycle(), job.level(), job.files(), bytes(job.bytes()), seconds(took));
             }
-            job.warnings().forEach(w -> out.println("  warning: " + w));
+            job.warnings().forEach(w -> text.println("  warning: " + w));
             if (job.status() == JobState.PARTIAL) {
                 MissedFiles missed = job.missed();
                 err.printf(Locale.ROOT, "aiod-backup: PARTIAL: level %d of cycle %d was committed without %d file%s"
@@ -202,24 +262,24 @@ public final class CommandLineTool {
     private void printPlan(Job job) {
         JobPlan plan = job.plan();
         String where = job.options().target() != null ? job.options().target() : "the dataset";
-        out.printf(Locale.ROOT, "dry run: restoring %s from cycle %d level %d into %s would%n", job.dataset(),
+        text.printf(Locale.ROOT, "dry run: restoring %s from cycle %d level %d into %s would%n", job.dataset(),
                 job.cycle(), job.level(), where);
         printChange("create", plan.create());
         printChange("replace", plan.replace());
         printChange("delete", plan.delete());
-        out.printf(Locale.ROOT, "  leave %d unchanged; create %d and delete %d directories%n", plan.unchanged(),
+        text.printf(Locale.ROOT, "  leave %d unchanged; create %d and delete %d directories%n", plan.unchanged(),
                 plan.directoriesToCreate(), plan.directoriesToDelete());
-        job.warnings().forEach(w -> out.println("  warning: " + w));
-        out.println("nothing was changed");
+        job.warnings().forEach(w -> text.println("  warning: " + w));
+        text.println("nothing was changed");
     }
 
     private void printChange(String what, JobPlan.Change change) {
-        out.printf(Locale.ROOT, "  %-7s %d file%s, %s%n", what, change.count(), change.count() == 1 ? "" : "s",
+        text.printf(Locale.ROOT, "  %-7s %d file%s, %s%n", what, change.count(), change.count() == 1 ? "" : "s",
                 bytes(change.bytes()));
         List<String> shown = change.paths().subList(0, Math.min(PLAN_PATHS_SHOWN, change.paths().size()));
-        shown.forEach(p -> out.println("    " + p));
+        shown.forEach(p -> text.println("    " + p));
         if (change.count() > shown.size()) {
-            out.println("    ... and " + (change.count() - shown.size()) + " more");
+            text.println("    ... and " + (change.count() - shown.size()) + " more");
         }
     }
 
@@ -236,47 +296,73 @@ public final class CommandLineTool {
             return report(runner.runNow(JobCommand.restore(dataset, 0L, null, null, JobSource.CLI)));
         }
         CycleLevel chosen = catalog.levelAt(dataset, at);
-        out.printf(Locale.ROOT, "at %s: cycle %d level %d of %s, completed %s%n", TIME.format(at), chosen.cycle(),
+        text.printf(Locale.ROOT, "at %s: cycle %d level %d of %s, completed %s%n", TIME.format(at), chosen.cycle(),
                 chosen.level().level(), dataset, TIME.format(chosen.completed()));
         return report(withProgress("restore " + dataset, progress -> runner.runNow(JobCommand.restore(dataset,
                 chosen.cycle(), chosen.level().level(), options, null, JobSource.CLI), progress)));
     }
 
-    private int list(DatasetCatalog catalog, String dataset) {
-        List<String> datasets = dataset == null ? catalog.names() : List.of(dataset);
-        if (dataset != null && !catalog.manages(dataset)) {
-            err.println("aiod-backup: unknown dataset '" + dataset + "' (known: " + catalog.names() + ")");
+    /**
+     * {@code list [<dataset>]}: each cycle and level, then the roots searched (on standard error under {@code --json},
+     * whose document is {@code GET /api/datasets} or {@code GET /api/datasets/{name}}).
+     */
+    private int list(BackupConfig config, DatasetCatalog catalog, String dataset) {
+        String roots = "data root " + config.dataRoot().toAbsolutePath().normalize() + ", backup root "
+                + config.backupRoot().toAbsolutePath().normalize();
+        List<String> known = catalog.names();
+        if (dataset != null && !known.contains(dataset)) {
+            String message = "unknown dataset '" + dataset + "' (" + (known.isEmpty()
+                    ? "no dataset is known: none in " + roots : "known: " + known) + ")";
+            err.println("aiod-backup: " + message);
+            emitError(ErrorCode.UNKNOWN_DATASET, message);
             return ErrorCode.UNKNOWN_DATASET.exitStatus();
+        }
+        List<String> datasets = dataset == null ? known : List.of(dataset);
+        if (json) {
+            emit(dataset == null ? catalog.datasets().stream().map(DatasetSummary::of).toList()
+                    : catalog.dataset(dataset).map(DatasetView::of).orElseThrow());
+        }
+        if (datasets.isEmpty()) {
+            text.println("no datasets: no dataset directory and no backups in " + roots);
+            return OK;
         }
         for (String name : datasets) {
             List<CycleEntry> cycles = catalog.cycles(name);
-            out.println(name + (cycles.isEmpty() ? ": no backups" : ":"));
+            text.println(name + (cycles.isEmpty() ? ": no backups" : ":"));
             for (CycleEntry cycle : cycles) {
-                out.printf(Locale.ROOT, "  cycle %d  (%s)%n", cycle.cycle(), cycle.directory());
+                text.printf(Locale.ROOT, "  cycle %d  (%s)%n", cycle.cycle(), cycle.directory());
                 for (LevelEntry level : cycle.levels()) {
-                    out.printf(Locale.ROOT, "    level %-3d %10s  %s  %s%n", level.level(), bytes(level.size()),
+                    text.printf(Locale.ROOT, "    level %-3d %10s  %s  %s%n", level.level(), bytes(level.size()),
                             TIME.format(level.modified()), level.sha256() == null ? "not in SHA256SUMS"
                                     : "sha256 " + level.sha256().substring(0, 12));
                 }
                 if (cycle.levels().isEmpty()) {
-                    out.println("    (no complete level 0)");
+                    text.println("    (no complete level 0)");
                 }
                 if (cycle.broken()) {
-                    out.printf(Locale.ROOT, "    GAP: level %s missing; level %s after it cannot be restored%n",
+                    text.printf(Locale.ROOT, "    GAP: level %s missing; level %s after it cannot be restored%n",
                             join(cycle.missingLevels()), join(cycle.levelsAfterGap().stream()
                                     .map(LevelEntry::level).toList()));
                 }
             }
         }
+        text.println("(searched " + roots + ")");
         return OK;
     }
 
     private int verify(DatasetCatalog catalog, String dataset, Long cycle) {
         List<LevelVerification> checks = catalog.verify(dataset, cycle);
+        // the fields of a verify job's verify.levels, for the one cycle read
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("dataset", dataset);
+        document.put("cycle", cycle);
+        document.put("levels", checks.stream().map(c -> new VerifyResult.Level(c.cycle(), c.level(),
+                c.status().name(), c.archive() == null ? null : c.archive().toString(), c.detail())).toList());
+        emit(document);
         long corrupt = checks.stream().filter(c -> c.status() == LevelVerification.Status.CORRUPT).count();
         long missing = checks.stream().filter(c -> c.status() == LevelVerification.Status.MISSING).count();
         for (LevelVerification check : checks) {
-            out.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
+            text.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
                     check.level(), check.archive().getFileName(), check.detail());
         }
         if (corrupt > 0) {
@@ -289,7 +375,7 @@ public final class CommandLineTool {
                     + " the levels after them cannot be restored");
             return FAILED;
         }
-        out.println(checks.size() + " archives read to the end, none corrupt");
+        text.println(checks.size() + " archives read to the end, none corrupt");
         return OK;
     }
 
@@ -300,6 +386,7 @@ public final class CommandLineTool {
     private int verifyJob(JobRunner runner, String dataset, String depth) {
         Job job = withProgress("verify " + dataset, progress -> runner.runNow(JobCommand.verify(dataset, depth, null,
                 JobSource.CLI), progress));
+        emit(job);
         VerifyResult result = job.verify();
         if (result == null || result.levels() == null) {
             // rejected, or it could not run: the reason is the error's
@@ -309,16 +396,16 @@ public final class CommandLineTool {
         long corrupt = result.corrupt();
         long missing = result.missing();
         for (VerifyResult.Level check : result.levels()) {
-            out.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
+            text.printf(Locale.ROOT, "%-8s cycle %d level %d  %s%n    %s%n", check.status(), check.cycle(),
                     check.level(), check.archive() == null ? "-" : Path.of(check.archive()).getFileName(),
                     check.detail());
         }
         VerifyResult.Drill drill = result.drill();
         if (drill != null) {
-            out.printf(Locale.ROOT, "drill    cycle %d level %d restored into a scratch directory: %d files, %s, %s%n",
+            text.printf(Locale.ROOT, "drill    cycle %d level %d restored into a scratch directory: %d files, %s, %s%n",
                     drill.cycle(), drill.level(), drill.files(), bytes(drill.bytes()),
                     drill.passed() ? "every file matches" : drill.problems().size() + " problems");
-            drill.problems().forEach(p -> out.println("    " + p));
+            drill.problems().forEach(p -> text.println("    " + p));
         }
         if (corrupt > 0) {
             err.println("aiod-backup: " + corrupt + " of " + (result.levels().size() - missing) + " archives of '"
@@ -339,7 +426,7 @@ public final class CommandLineTool {
             err.println("aiod-backup: " + job.error().message());
             return job.error().errorCode().exitStatus();
         }
-        out.println(result.levels().size() + " archives read to the end, none corrupt"
+        text.println(result.levels().size() + " archives read to the end, none corrupt"
                 + (drill != null ? "; the drill passed" : ""));
         return OK;
     }
@@ -348,37 +435,43 @@ public final class CommandLineTool {
     private int prune(BackupConfig config, String dataset, boolean dryRun) {
         JobRunner runner = JobRunner.standalone(config);
         List<String> datasets = dataset != null ? List.of(dataset) : DatasetCatalog.standalone(config).names();
-        if (datasets.isEmpty()) {
-            out.println("no managed datasets: nothing to prune");
-            return OK;
+        if (dataset != null) {
+            return pruneOne(runner, dataset, dryRun, this::emit);
         }
+        List<Job> jobs = new ArrayList<>();
         int worst = OK;
         for (String name : datasets) {
-            worst = Math.max(worst, pruneOne(runner, name, dryRun));
+            worst = Math.max(worst, pruneOne(runner, name, dryRun, jobs::add));
+        }
+        // of every dataset, an array of their jobs: empty when there is none
+        emit(jobs);
+        if (datasets.isEmpty()) {
+            text.println("no managed datasets: nothing to prune");
         }
         return worst;
     }
 
-    private int pruneOne(JobRunner runner, String dataset, boolean dryRun) {
+    private int pruneOne(JobRunner runner, String dataset, boolean dryRun, Consumer<Job> ran) {
         Job job = runner.runNow(JobCommand.prune(dataset, dryRun ? Boolean.TRUE : null, null, JobSource.CLI));
+        ran.accept(job);
         if (job.status() != JobState.SUCCEEDED) {
             err.println("aiod-backup: " + dataset + ": " + job.error().message());
             return job.error().errorCode().exitStatus();
         }
         PruneResult p = job.prune();
-        out.printf(Locale.ROOT, "%s%s: %s %d cycle%s, %s%s%n", dryRun ? "dry run: pruning " : "pruned ", dataset,
+        text.printf(Locale.ROOT, "%s%s: %s %d cycle%s, %s%s%n", dryRun ? "dry run: pruning " : "pruned ", dataset,
                 dryRun ? "would remove" : "removed", p.removed().size(), p.removed().size() == 1 ? "" : "s",
                 bytes(p.bytesFreed()), dryRun ? " would be freed" : " freed");
         for (PruneResult.Removed r : p.removed()) {
-            out.printf(Locale.ROOT, "  %s cycle %d: %d level%s, %s%n", dryRun ? "would remove" : "removed",
+            text.printf(Locale.ROOT, "  %s cycle %d: %d level%s, %s%n", dryRun ? "would remove" : "removed",
                     r.cycle(), r.levels(), r.levels() == 1 ? "" : "s", bytes(r.bytes()));
         }
         for (PruneResult.Kept k : p.kept()) {
-            out.printf(Locale.ROOT, "  kept cycle %d: %s%n", k.cycle(), String.join(", ", k.reasons()));
+            text.printf(Locale.ROOT, "  kept cycle %d: %s%n", k.cycle(), String.join(", ", k.reasons()));
         }
-        job.warnings().forEach(w -> out.println("  warning: " + w));
+        job.warnings().forEach(w -> text.println("  warning: " + w));
         if (dryRun) {
-            out.println("nothing was changed");
+            text.println("nothing was changed");
         }
         return OK;
     }

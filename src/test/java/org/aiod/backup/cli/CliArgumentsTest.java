@@ -102,6 +102,34 @@ class CliArgumentsTest {
         assertEquals(Verb.HELP, CliArguments.parse(words(line)).verb());
     }
 
+    /** {@code <command> --help} asks that command's usage; a help without a known command, the whole one. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "backup --help                    | BACKUP",
+        "restore connectors 2 --help      | RESTORE",
+        "verify -h connectors             | VERIFY",
+        "--data-root /d list --help       | LIST",
+        "--json prune --dry-run -h        | PRUNE",
+        "help prune                       | PRUNE",
+        "--help                           | -",
+        "help                             | -",
+        "frobnicate --help                | -"})
+    void helpOfOneCommand(String line, Verb command) throws Exception {
+        CliArguments help = CliArguments.parse(words(line));
+        assertEquals(Verb.HELP, help.verb());
+        assertEquals(command, help.helpFor());
+        assertEquals(command == null, CliArguments.usage(command).startsWith("Usage: aiod-backup [command]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"backup connectors --json", "--json restore connectors 2 --dry-run", "list --json",
+        "verify connectors 1 --json", "prune --json"})
+    void jsonIsAFlagOfEveryCommand(String line) throws Exception {
+        CliArguments command = CliArguments.parse(words(line));
+        assertEquals(true, command.json());
+        assertEquals(false, CliArguments.parse(words(line.replace("--json", ""))).json());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "backup --x connectors                     | unknown option '--x' (see --help)",
