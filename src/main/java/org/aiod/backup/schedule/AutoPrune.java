@@ -1,10 +1,7 @@
 package org.aiod.backup.schedule;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-
-import io.quarkus.runtime.StartupEvent;
 
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.RetentionPolicy;
@@ -24,8 +21,7 @@ import org.jboss.logging.Logger;
  * {@code SUCCEEDED} and a retention rule is set ({@code backup.retention.*}), a {@code PRUNE} job of that dataset is
  * submitted, source {@code schedule}. Never after a {@code PARTIAL} or {@code FAILED} backup, nor after one of
  * another source (an operator's backup is followed by the next scheduled one's prune). A prune that cannot be
- * queued (a full queue) is logged and left to the next scheduled backup. At start-up it logs the one line saying
- * which retention policy is in force.
+ * queued (a full queue) is logged and left to the next scheduled backup.
  */
 @ApplicationScoped
 public class AutoPrune implements JobListener {
@@ -41,11 +37,7 @@ public class AutoPrune implements JobListener {
         this.jobs = jobs;
     }
 
-    void onStart(@Observes StartupEvent start) {
-        LOG.info(describe(config.retentionPolicy()));
-    }
-
-    /** The start-up line: the policy in force, or that every cycle is kept. */
+    /** The retention line of the start-up block ({@link StartupSettings}): the policy in force, or that all is kept. */
     static String describe(RetentionPolicy p) {
         if (p.keepsEverything()) {
             return "retention: keep every cycle (backup.retention.* not set)";
