@@ -65,10 +65,15 @@ public class StartupSettings {
         this.embeddedBroker = embeddedBroker;
     }
 
-    void check(@Observes @Priority(CHECK_PRIORITY) StartupEvent start) {
+    /** Static, so that the check neither creates this bean nor, through it, the scheduler that would parse first. */
+    static void check(@Observes @Priority(CHECK_PRIORITY) StartupEvent start, BackupConfig config) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
-            throw new PreventFurtherStepsException(String.join(System.lineSeparator(), problems), 1);
+            String message = String.join(System.lineSeparator(), problems);
+            // Quarkus prints a PreventFurtherStepsException's message alone (no stack trace, no banner of its own)
+            // when it is the ROOT cause of a failed start, and exits with its code; thrown bare, start-up code
+            // swallows it as a quiet stop and the process would hang on, so it goes as the cause
+            throw new IllegalStateException(message, new PreventFurtherStepsException(message, 1));
         }
     }
 
@@ -170,7 +175,8 @@ public class StartupSettings {
         }
         List<String> described = new ArrayList<>();
         for (String name : names) {
-            described.add(name + (Files.isDirectory(dataRoot.resolve(name)) ? "" : " (no data directory)"));
+            described.add(name + (Files.isDirectory(dataRoot.resolve(name)) ? " (data directory present)"
+                    : " (no data directory: backups only)"));
         }
         return String.join(", ", described);
     }
@@ -186,7 +192,8 @@ public class StartupSettings {
         if (!configured.equals(effective)) {
             s.append(" (crontab) runs as Quartz '").append(effective).append("'");
         }
-        s.append(", time zone ").append(zone);
+        s.append(", time zone ").append(zone)
+                .append(config.schedule().timezone().filter(z -> !z.isBlank()).isPresent() ? "" : " (the system's)");
         Trigger trigger = scheduler.getScheduledJob(identity);
         Instant next = trigger == null ? null : trigger.getNextFireTime();
         s.append(", next run ").append(next == null ? "none" : DateTimeFormatter.ISO_OFFSET_DATE_TIME
