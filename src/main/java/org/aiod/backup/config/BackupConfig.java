@@ -120,9 +120,20 @@ public interface BackupConfig {
     }
 
     interface Schedule {
-        /** Quarkus cron expression (seconds first) for backing up every dataset; {@code off} disables it. */
+        /**
+         * When every dataset is backed up: a Quartz cron expression (seconds first, e.g. {@code 0 0 2 * * ?}), or a
+         * legacy five-field crontab line ({@code minute hour day-of-month month day-of-week}, e.g. {@code 0 2 * * *},
+         * taken as crontab meant it, see {@code org.aiod.backup.schedule.Crontab}); {@code off} disables it. An
+         * invalid expression fails start-up.
+         */
         @WithDefault("0 0 2 * * ?")
         String cron();
+
+        /**
+         * The time zone in which {@code backup.schedule.cron} and {@code backup.verify.cron} are read, an id such as
+         * {@code Europe/Paris} or {@code UTC}; unset: the system's. An id that names no zone fails start-up.
+         */
+        Optional<String> timezone();
     }
 
     interface Restore {
@@ -186,8 +197,8 @@ public interface BackupConfig {
 
     interface Verify {
         /**
-         * Quarkus cron expression (seconds first) for verifying every managed dataset; {@code off} (the default) or
-         * {@code disabled} turns it off.
+         * When every managed dataset is verified: the syntax of {@code backup.schedule.cron} (Quartz, or a five-field
+         * crontab line), in its time zone; {@code off} (the default) or {@code disabled} turns it off.
          */
         @WithDefault("off")
         String cron();

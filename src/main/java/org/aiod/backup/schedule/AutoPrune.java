@@ -1,11 +1,9 @@
 package org.aiod.backup.schedule;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.RetentionPolicy;
@@ -28,7 +26,8 @@ import org.jboss.logging.Logger;
  * queued (a full queue) is logged and left to the next scheduled backup. What became of each such prune is counted in
  * {@value #PRUNES} ({@code backup_schedule_prunes_total}), tag {@code outcome} = {@code submitted} | {@code rejected}
  * | {@code queue_full} | {@code failed} (the labels of {@link BackupRound.Outcome}): anything but {@code submitted}
- * means a prune that did not run. At start-up it logs the one line saying which retention policy is in force.
+ * means a prune that did not run. The policy in
+ * force is in the start-up block (StartupSettings).
  */
 @ApplicationScoped
 public class AutoPrune implements JobListener {
@@ -48,11 +47,7 @@ public class AutoPrune implements JobListener {
         this.registry = registry;
     }
 
-    void onStart(@Observes StartupEvent start) {
-        LOG.info(describe(config.retentionPolicy()));
-    }
-
-    /** The start-up line: the policy in force, or that every cycle is kept. */
+    /** The retention line of the start-up block ({@link StartupSettings}): the policy in force, or that all is kept. */
     static String describe(RetentionPolicy p) {
         if (p.keepsEverything()) {
             return "retention: keep every cycle (backup.retention.* not set)";

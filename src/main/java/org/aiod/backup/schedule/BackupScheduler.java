@@ -46,7 +46,7 @@ public class BackupScheduler {
         this.registry = registry;
     }
 
-    @Scheduled(identity = "backups", cron = "${backup.schedule.cron}",
+    @Scheduled(identity = "backups", cron = "${backup.schedule.cron}", timeZone = StartupSettings.SCHEDULE_ZONE,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void onTrigger(ScheduledExecution execution) {
         LOG.debugf("backup schedule fired (scheduled for %s)", execution.getScheduledFireTime());

@@ -3,16 +3,13 @@ package org.aiod.backup.schedule;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.health.SelfTestRunner;
-import org.aiod.backup.job.CommandRules;
 import org.aiod.backup.job.JobCommand;
 import org.aiod.backup.job.JobService;
 import org.aiod.backup.job.JobSource;
@@ -46,21 +43,7 @@ public class VerifyScheduler {
         this.config = config;
     }
 
-    /** A depth that names none fails start-up, rather than every scheduled verify. */
-    void onStart(@Observes StartupEvent start) {
-        String problem = CommandRules.depthProblem(config.verify().depth());
-        if (problem != null) {
-            throw new IllegalStateException("backup.verify.depth: " + problem);
-        }
-        String cron = config.verify().cron().trim();
-        if (cron.equalsIgnoreCase("off") || cron.equalsIgnoreCase("disabled")) {
-            LOG.info("scheduled verify: off (backup.verify.cron not set)");
-        } else {
-            LOG.infof("scheduled verify: %s of every managed dataset at '%s'", config.verify().depth(), cron);
-        }
-    }
-
-    @Scheduled(identity = "verifies", cron = "${backup.verify.cron}",
+    @Scheduled(identity = "verifies", cron = "${backup.verify.cron}", timeZone = StartupSettings.SCHEDULE_ZONE,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void onTrigger(ScheduledExecution execution) {
         LOG.debugf("verify schedule fired (scheduled for %s)", execution.getScheduledFireTime());

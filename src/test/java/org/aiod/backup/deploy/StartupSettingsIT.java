@@ -1,0 +1,147 @@
+package org.aiod.backup.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The packaged service ({@code java -jar}, profile prod, configuration from the environment, as {@link ServiceJarIT}
+ * runs it) with an invalid setting: it exits non-zero, and all it prints is one line naming the property, the value
+ * and the rule, no stack trace. With a legacy crontab line it starts, and its start-up block shows the line, the
+ * Quartz expression it runs as, the time zone and the next fire time.
+ */
+class StartupSettingsIT {
+
+    private static Path jar;
+
+    @TempDir
+    Path tmp;
+
+    private Process process;
+
+    @BeforeAll
+    static void theArtifactIsBuilt() {
+        jar = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app")).resolve("quarkus-run.jar")
+                .toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), jar + " is built by package before the integration tests");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            BACKUP_SCHEDULE_CRON       | 0 2 1 * 1     | Invalid setting backup.schedule.cron='0 2 1 * 1': a crontab line that restricts both day-of-month and day-of-week
+            BACKUP_SCHEDULE_CRON       | 0 61 2 * * ?  | Invalid setting backup.schedule.cron='0 61 2 * * ?': expected a Quartz cron expression
+            BACKUP_VERIFY_CRON         | 0 2 * * 9     | Invalid setting backup.verify.cron='0 2 * * 9': day-of-week 9 is outside 0-7
+            BACKUP_SCHEDULE_TIMEZONE   | Mars/Olympus  | Invalid setting backup.schedule.timezone='Mars/Olympus': a time zone id
+            BACKUP_VERIFY_DEPTH        | deep          | Invalid setting backup.verify.depth='deep': depth must be checksums or drill
+            BACKUP_RETENTION_KEEP_LAST | -1            | Invalid setting backup.retention.keep-last='-1': a count of 0 or more
+            BACKUP_RETENTION_TIMEZONE  | Nowhere       | Invalid setting backup.retention.timezone='Nowhere': a time zone id
+            """)
+    void anInvalidSettingStopsStartUpWithOneLine(String variable, String value, String line) throws Exception {
+        Path out = tmp.resolve("refused.log");
+        process = start(Map.of(variable, value), out);
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the service stops by itself");
+        assertNotEquals(0, process.exitValue());
+        String log = Files.readString(out, StandardCharsets.UTF_8)
+                + Files.readString(tmp.resolve(out.getFileName() + ".err"), StandardCharsets.UTF_8);
+        List<String> lines = log.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), log);
+        assertTrue(lines.get(0).startsWith(line), log);
+        assertFalse(log.contains("\tat "), log);
+    }
+
+    @Test
+    void aCrontabLineStartsAndTheStartUpBlockShowsItsTranslation() throws Exception {
+        Path out = tmp.resolve("service.log");
+        Files.createDirectories(tmp.resolve("data").resolve("alpha"));
+        process = start(Map.of("BACKUP_SCHEDULE_CRON", "0 2 * * 1-5", "BACKUP_SCHEDULE_TIMEZONE", "Europe/Paris"),
+                out);
+        String block = awaitLine(out, "broker: embedded on localhost:");
+        assertTrue(block.contains("aiod-backup settings in force:"), block);
+        assertTrue(block.contains("  data root: " + tmp.resolve("data").toAbsolutePath().normalize()), block);
+        assertTrue(block.contains("  datasets: alpha (data directory present)"), block);
+        assertTrue(block.matches("(?s).*  backup schedule: '0 2 \\* \\* 1-5' \\(crontab\\) runs as Quartz "
+                + "'0 0 2 \\? \\* MON-FRI', time zone Europe/Paris, next run \\d{4}-\\d\\d-\\d\\dT02:00:00\\+0[12]:00\n.*"),
+                block);
+        assertTrue(block.contains("  verify schedule: off"), block);
+        assertTrue(block.contains("  retention: keep every cycle (backup.retention.* not set)"), block);
+        assertTrue(block.contains("  compression: gzip"), block);
+        assertTrue(block.contains("  disk warning (backup.disk.warn-free): below 1G"), block);
+    }
+
+    private String awaitLine(Path out, String marker) throws Exception {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90); System.nanoTime() < deadline;) {
+            String log = Files.readString(out, StandardCharsets.UTF_8);
+            if (log.contains(marker)) {
+                return log;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("the service exited with " + process.exitValue() + ": " + log
+                        + Files.readString(tmp.resolve(out.getFileName() + ".err"), StandardCharsets.UTF_8));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + marker + "' in " + Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    private Process start(Map<String, String> env, Path out) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(out.toFile()).redirectError(tmp.resolve(out.getFileName() + ".err").toFile());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("BACKUP_") || k.startsWith("AMQP"));
+        environment.put("LANG", "C.UTF-8");
+        environment.put("LC_ALL", "C.UTF-8");
+        environment.put("BACKUP_DATA_ROOT", tmp.resolve("data").toString());
+        environment.put("BACKUP_BACKUP_ROOT", tmp.resolve("backups").toString());
+        environment.put("BACKUP_SCHEDULE_CRON", "off");
+        // a runnable service otherwise: an account, free ports
+        environment.put("QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ADMIN", sha512Hex("admin:Quarkus:s3cret"));
+        environment.put("QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin");
+        environment.put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        environment.put("BACKUP_BROKER_PORT", Integer.toString(freePort()));
+        environment.putAll(env);
+        Files.createDirectories(tmp.resolve("data"));
+        Files.createDirectories(tmp.resolve("backups"));
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String sha512Hex(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}
