@@ -88,7 +88,12 @@ public class EmbeddedBroker {
 
     private final BackupConfig backup;
     private final BrokerSettings amqp;
-    private volatile EmbeddedActiveMQ broker;
+    /**
+     * The running broker, at most one a process. Static so that stopping it needs no instance of this bean: an
+     * instance needs the configuration, and when that failed (a setting of the wrong type) an instance observer made
+     * at shutdown only added a stack trace to the one message that matters.
+     */
+    private static volatile EmbeddedActiveMQ broker;
 
     EmbeddedBroker(BackupConfig backup, BrokerSettings amqp) {
         this.backup = backup;
@@ -151,7 +156,7 @@ public class EmbeddedBroker {
     }
 
     /** Runs after the AMQP connector closed its connections (its observer has priority 50). */
-    void onStop(@Observes @Priority(500) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+    static void onStop(@Observes @Priority(500) @BeforeDestroyed(ApplicationScoped.class) Object event) {
         stop(broker);
         broker = null;
         ServiceAccountConfigSource.clear();

@@ -78,6 +78,26 @@ class StartupSettingsIT {
         assertFalse(log.contains("\tat "), log);
     }
 
+    /**
+     * A value that is not even of its type fails in Quarkus's own configuration mapping, before any check of ours:
+     * its two lines name the property, the value and the type, and nothing follows them (the embedded broker's stop
+     * used to build its bean at shutdown, which needs that configuration, and printed a stack trace).
+     */
+    @Test
+    void aValueOfTheWrongTypeStopsStartUpNamingItWithoutAStackTrace() throws Exception {
+        Path out = tmp.resolve("wrong-type.log");
+        process = start(Map.of("BACKUP_RETENTION_KEEP_LAST", "abc"), out);
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the service stops by itself");
+        assertNotEquals(0, process.exitValue());
+        String log = Files.readString(out, StandardCharsets.UTF_8)
+                + Files.readString(tmp.resolve(out.getFileName() + ".err"), StandardCharsets.UTF_8);
+        List<String> lines = log.lines().filter(l -> !l.isBlank()).toList();
+        assertTrue(lines.size() <= 2, log);
+        assertTrue(log.contains("backup.retention.keep-last") && log.contains("\"abc\"")
+                && log.contains("Expected an integer value"), log);
+        assertFalse(log.contains("\tat "), log);
+    }
+
     @Test
     void aCrontabLineStartsAndTheStartUpBlockShowsItsTranslation() throws Exception {
         Path out = tmp.resolve("service.log");
