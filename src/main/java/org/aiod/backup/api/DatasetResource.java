@@ -1,5 +1,6 @@
 package org.aiod.backup.api;
 
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -10,6 +11,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.aiod.backup.catalog.DatasetCatalog;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
+
+import org.aiod.backup.job.Job;
+import org.aiod.backup.job.JobService;
+import org.aiod.backup.job.JobState;
+import org.aiod.backup.job.JobType;
+import org.aiod.backup.schedule.BackupScheduler;
+import org.aiod.backup.schedule.VerifyScheduler;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -25,19 +35,39 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DatasetResource {
 
     private final DatasetCatalog catalog;
+    private final JobService jobs;
+    private final Scheduler scheduler;
 
-    public DatasetResource(DatasetCatalog catalog) {
+    public DatasetResource(DatasetCatalog catalog, JobService jobs, Scheduler scheduler) {
         this.catalog = catalog;
+        this.jobs = jobs;
+        this.scheduler = scheduler;
     }
 
     @GET
-    @Operation(summary = "List datasets", description = "Every managed dataset with one line per cycle. Needs role "
-            + "backup-viewer or above.")
+    @Operation(summary = "List datasets", description = "Every managed dataset: whether its data directory exists, "
+            + "the size of its backups, its archives by verify state, when its last backup succeeded and failed (from "
+            + "the journal), when the schedules run next, and one line per cycle. Needs role backup-viewer or above.")
     @APIResponse(responseCode = "200", description = "The datasets", content = @Content(
             mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = DatasetSummary.class, type = SchemaType.ARRAY)))
     public List<DatasetSummary> list() {
-        return catalog.datasets().stream().map(DatasetSummary::of).toList();
+        Instant nextBackup = nextFire(BackupScheduler.IDENTITY);
+        Instant nextVerify = nextFire(VerifyScheduler.IDENTITY);
+        return catalog.datasets().stream().map(d -> DatasetSummary.of(d, new DatasetSummary.ServiceFacts(
+                lastBackupEnded(d.name(), JobState.SUCCEEDED, JobState.PARTIAL),
+                lastBackupEnded(d.name(), JobState.FAILED), nextBackup, nextVerify))).toList();
+    }
+
+    /** When the last backup of {@code dataset} that ended in one of {@code states} finished; {@code null}: none. */
+    private Instant lastBackupEnded(String dataset, JobState... states) {
+        List<JobState> wanted = List.of(states);
+        return jobs.lastFinished(dataset, JobType.BACKUP, wanted).map(Job::finishedAt).orElse(null);
+    }
+
+    private Instant nextFire(String identity) {
+        Trigger trigger = scheduler.getScheduledJob(identity);
+        return trigger == null ? null : trigger.getNextFireTime();
     }
 
     @GET

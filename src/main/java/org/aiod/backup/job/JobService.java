@@ -254,6 +254,13 @@ public class JobService {
                 .map(paths -> new PlanPage(kind.wire(), offset, limit, kind.of(job.plan()).count(), paths));
     }
 
+    /** The newest job of {@code type} on {@code dataset} that ended in one of {@code states}, from the journal. */
+    public Optional<Job> lastFinished(String dataset, JobType type, List<JobState> states) {
+        return store.list(job -> dataset.equals(job.dataset()) && job.type() == type && states.contains(job.status()))
+                .stream().max(java.util.Comparator.comparing(job -> job.finishedAt() == null ? job.queuedAt()
+                        : job.finishedAt()));
+    }
+
     /** The jobs queued or running, newest first. */
     public List<Job> unfinished() {
         return store.list(job -> !job.status().isFinal());

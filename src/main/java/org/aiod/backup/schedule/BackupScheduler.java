@@ -32,6 +32,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BackupScheduler {
 
+    /** The trigger's identity, by which its next fire time is found ({@code Scheduler.getScheduledJob}). */
+    public static final String IDENTITY = "backups";
+
     private static final Logger LOG = Logger.getLogger(BackupScheduler.class);
 
     private final JobService jobs;
@@ -46,7 +49,7 @@ public class BackupScheduler {
         this.registry = registry;
     }
 
-    @Scheduled(identity = "backups", cron = "${backup.schedule.cron}", timeZone = StartupSettings.SCHEDULE_ZONE,
+    @Scheduled(identity = IDENTITY, cron = "${backup.schedule.cron}", timeZone = StartupSettings.SCHEDULE_ZONE,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void onTrigger(ScheduledExecution execution) {
         LOG.debugf("backup schedule fired (scheduled for %s)", execution.getScheduledFireTime());

@@ -29,6 +29,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class VerifyScheduler {
 
+    /** The trigger's identity, by which its next fire time is found ({@code Scheduler.getScheduledJob}). */
+    public static final String IDENTITY = "verifies";
+
     private static final Logger LOG = Logger.getLogger(VerifyScheduler.class);
 
     private final JobService jobs;
@@ -43,7 +46,7 @@ public class VerifyScheduler {
         this.config = config;
     }
 
-    @Scheduled(identity = "verifies", cron = "${backup.verify.cron}", timeZone = StartupSettings.SCHEDULE_ZONE,
+    @Scheduled(identity = IDENTITY, cron = "${backup.verify.cron}", timeZone = StartupSettings.SCHEDULE_ZONE,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void onTrigger(ScheduledExecution execution) {
         LOG.debugf("verify schedule fired (scheduled for %s)", execution.getScheduledFireTime());
