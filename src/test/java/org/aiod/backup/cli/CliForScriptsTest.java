@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.aiod.backup.engine.testing.Trees;
 import org.junit.jupiter.api.BeforeEach;
+import org.aiod.backup.cli.CliProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,8 +41,6 @@ class CliForScriptsTest {
     private Path data;
     private Path backups;
 
-    record Result(int exit, String out, String err) {
-    }
 
     @BeforeEach
     void dataset() throws Exception {
@@ -284,15 +281,6 @@ class CliForScriptsTest {
 
     /** Runs the artifact's entry point in a new JVM, with this test's data and backup roots. */
     private Result cli(String... words) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dbackup.data-root=" + data, "-Dbackup.backup-root=" + backups, "-Dbackup.lock-timeout=10s",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(words));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("BACKUP_DATASETS");
-        Process process = builder.start();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.waitFor(), out, err);
+        return CliProcess.run(data, backups, false, words);
     }
 }

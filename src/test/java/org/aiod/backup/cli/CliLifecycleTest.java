@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.aiod.backup.engine.Engine;
@@ -16,8 +14,8 @@ import org.aiod.backup.engine.EngineOptions;
 import org.aiod.backup.engine.LevelVerified;
 import org.aiod.backup.engine.VerifyDepth;
 import org.aiod.backup.engine.testing.Trees;
-import org.aiod.backup.testing.Unprivileged;
 import org.junit.jupiter.api.BeforeEach;
+import org.aiod.backup.cli.CliProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +28,6 @@ class CliLifecycleTest {
     private Path data;
     private Path backups;
 
-    record Result(int exit, String out, String err) {
-    }
 
     @BeforeEach
     void datasets() throws Exception {
@@ -141,27 +137,7 @@ class CliLifecycleTest {
 
     /** As {@link #cli(String...)}; {@code unprivileged}: without root's power to read any file. */
     private Result cli(boolean unprivileged, String... words) throws Exception {
-        List<String> jvm = new ArrayList<>();
-        List<String> args = new ArrayList<>();
-        for (String word : words) {
-            (word.startsWith("-D") ? jvm : args).add(word);
-        }
-        jvm.add("-Dbackup.data-root=" + data);
-        jvm.add("-Dbackup.backup-root=" + backups);
-        if (jvm.stream().noneMatch(w -> w.startsWith("-Dbackup.lock-timeout="))) {
-            jvm.add("-Dbackup.lock-timeout=10s");
-        }
-        List<String> command = new ArrayList<>(List.of(javaBinary()));
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(args);
-        Process process = new ProcessBuilder(unprivileged ? Unprivileged.command(command) : command).start();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.waitFor(), out, err);
+        return CliProcess.run(data, backups, unprivileged, words);
     }
 
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
 }

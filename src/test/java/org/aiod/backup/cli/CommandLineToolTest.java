@@ -18,8 +18,8 @@ import java.util.List;
 
 import org.aiod.backup.engine.testing.TreeSnapshot;
 import org.aiod.backup.engine.testing.Trees;
-import org.aiod.backup.testing.Unprivileged;
 import org.junit.jupiter.api.BeforeEach;
+import org.aiod.backup.cli.CliProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +35,6 @@ class CommandLineToolTest {
     private Path data;
     private Path backups;
 
-    record Result(int exit, String out, String err) {
-    }
 
     @BeforeEach
     void dataset() throws Exception {
@@ -379,34 +377,14 @@ class CommandLineToolTest {
 
     /** As {@link #cli(String...)}; {@code unprivileged}: without root's power to read any file. */
     private Result cli(boolean unprivileged, String... words) throws Exception {
-        List<String> jvm = new ArrayList<>();
-        List<String> args = new ArrayList<>();
-        for (String word : words) {
-            (word.startsWith("-D") ? jvm : args).add(word);
-        }
-        jvm.add("-Dbackup.data-root=" + data);
-        jvm.add("-Dbackup.backup-root=" + backups);
-        if (jvm.stream().noneMatch(w -> w.startsWith("-Dbackup.lock-timeout="))) {
-            jvm.add("-Dbackup.lock-timeout=10s");
-        }
-        List<String> command = new ArrayList<>(List.of(javaBinary()));
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(args);
-        Process process = new ProcessBuilder(unprivileged ? Unprivileged.command(command) : command).start();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(process.waitFor(), out, err);
+        return CliProcess.run(data, backups, unprivileged, words);
     }
 
     private static List<String> java(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(CliProcess.javaBinary(), "-cp", System.getProperty("java.class.path"),
                 mainClass));
         command.addAll(List.of(args));
         return command;
     }
 
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
 }
