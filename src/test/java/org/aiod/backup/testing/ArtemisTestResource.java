@@ -154,8 +154,13 @@ public class ArtemisTestResource implements QuarkusTestResourceLifecycleManager 
                 .setExpiryAddress(SimpleString.of(EXPIRY_QUEUE))
                 .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
                 .setRedeliveryDelay(0));
-        c.addQueueConfiguration(QueueConfiguration.of(DLQ).setRoutingType(RoutingType.ANYCAST));
-        c.addQueueConfiguration(QueueConfiguration.of(EXPIRY_QUEUE).setRoutingType(RoutingType.ANYCAST));
+        // as the service's own broker: the command queues and backup-events exist from the start, so a restarted
+        // (empty) broker never creates a queue at the moment the service sends to it and a reader attaches (a race
+        // that lost an event produced during an outage)
+        for (String queue : new String[] {"backup-commands", "restore-commands", "verify-commands", "prune-commands",
+                "backup-events", DLQ, EXPIRY_QUEUE}) {
+            c.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
+        }
         // as the service's own broker: progress is a topic, whatever attaches to it first
         c.addAddressConfiguration(new org.apache.activemq.artemis.core.config.CoreAddressConfiguration()
                 .setName("backup-progress").addRoutingType(org.apache.activemq.artemis.api.core.RoutingType.MULTICAST));
