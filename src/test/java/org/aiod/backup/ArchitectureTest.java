@@ -27,7 +27,8 @@ class ArchitectureTest {
     private static final String CATALOG = "org.aiod.backup.catalog..";
     private static final String JOB_RUNNER = "org.aiod.backup.job.JobRunner";
     private static final String[] ADAPTERS = {"org.aiod.backup.api..", "org.aiod.backup.messaging..",
-        "org.aiod.backup.schedule..", "org.aiod.backup.health..", "org.aiod.backup.cli.."};
+        "org.aiod.backup.schedule..", "org.aiod.backup.health..", "org.aiod.backup.cli..",
+        "org.aiod.backup.notify.."};
     /**
      * The start-up round trip builds engines of its own on scratch directories, never the service's: the one class
      * besides the runner and the catalog that constructs an engine. Update this name where the class moves.
