@@ -59,7 +59,8 @@ final class Messages {
     static String line(Job job) {
         StringBuilder line = new StringBuilder("aiod-backup: ")
                 .append(job.type() == null ? "job" : job.type().name().toLowerCase(Locale.ROOT))
-                .append(" of ").append(job.dataset()).append(' ').append(job.status());
+                .append(" of ").append(job.dataset() == null ? "(no dataset)" : job.dataset()).append(' ')
+                .append(job.status());
         if (job.startedAt() != null && job.finishedAt() != null) {
             long millis = Duration.between(job.startedAt(), job.finishedAt()).toMillis();
             line.append(String.format(Locale.ROOT, " after %.1f s", millis / 1000.0));

@@ -229,6 +229,17 @@ class NotifierTest {
     }
 
     @Test
+    void theLineOfARejectedCommandHasNoRunTimeAndSaysWhenItNamedNoDataset() {
+        Job rejected = new Job("r1", null, null, JobType.RESTORE, null, null, null, JobSource.HTTP,
+                JobState.REJECTED, Instant.parse("2026-11-26T02:00:00Z"), null, Instant.parse("2026-11-26T02:00:00Z"),
+                null, null, null, new JobError(ErrorCode.UNKNOWN_DATASET, "no dataset given"), List.of(), null);
+        assertEquals("aiod-backup: restore of (no dataset) REJECTED: UNKNOWN_DATASET: no dataset given [job r1]",
+                Messages.line(rejected));
+        assertEquals("aiod-backup: backup of connectors PARTIAL after 7.6 s (cycle 2, level 3), 2 file(s) not taken"
+                + " [job 3f0c2a4e-5d7b-4c1e-9a63-0b8f2d9e7c41]", Messages.line(PARTIAL));
+    }
+
+    @Test
     void theFailUrlFollowsThePathAndKeepsTheQuery() {
         assertEquals(URI.create("https://hc-ping.com/abc/fail"), Notifier.failUrl(URI.create("https://hc-ping.com/abc")));
         assertEquals(URI.create("https://hc-ping.com/abc/fail"), Notifier.failUrl(URI.create("https://hc-ping.com/abc/")));
