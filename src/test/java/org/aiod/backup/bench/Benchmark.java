@@ -381,7 +381,7 @@ public final class Benchmark {
             TreeSnapshot level2Tree = TreeSnapshot.of(data);
             rows.add(incrementalRow(section, "incremental after renaming " + moved + "/ (10 % of the files), whole "
                     + "process (#16)", source, name, out, 2, level2Tree, null,
-                    "GNU tar records the rename (R/T in the dumpdir) and re-dumps nothing; compare the sizes", List.of()));
+                    "the archive sizes show how much of the moved directory each tool wrote again", List.of()));
             for (int level = 3; level <= 6; level++) {
                 changeOnePercent(data, level);
                 for (Tool tool : pair) {
