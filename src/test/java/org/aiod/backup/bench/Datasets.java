@@ -27,7 +27,9 @@ final class Datasets {
         int count = Math.max(20, (int) (20_000 * scale));
         int big = Math.max(1, (int) Math.round(3 * Math.min(1, scale * 10)));
         for (int i = 0; i < count; i++) {
-            Path file = dir.resolve("d" + (i % 200)).resolve("f" + i + kindSuffix(i));
+            // ten top directories g0..g9, each a tenth of the files: the rename row moves one of them
+            int d = i % 200;
+            Path file = dir.resolve("g" + d % 10).resolve("d" + d).resolve("f" + i + kindSuffix(i));
             long size = i < big ? (long) (110L * 1024 * 1024 * Math.min(1, scale * 10)) : random.nextInt(70_000);
             write(file, size, i % 5, random);
             files.add(file);
@@ -35,13 +37,13 @@ final class Datasets {
         return files;
     }
 
-    /** "many-small": 200k files of 0–8 KiB in 2k directories at full scale. */
+    /** "many-small": 200k files of 0–8 KiB in 2k directories (under ten top directories) at full scale. */
     static List<Path> manySmall(Path dir, double scale) throws IOException {
         SplittableRandom random = new SplittableRandom(7);
         List<Path> files = new ArrayList<>();
-        int directories = Math.max(5, (int) (2_000 * scale));
+        int directories = Math.max(10, (int) (2_000 * scale));
         for (int d = 0; d < directories; d++) {
-            Path sub = dir.resolve("dir" + d / 40).resolve("sub" + d);
+            Path sub = dir.resolve("dir" + d % 10).resolve("sub" + d);
             for (int f = 0; f < 100; f++) {
                 Path file = sub.resolve("file" + f + ".txt");
                 write(file, random.nextInt(8 * 1024 + 1), f % 5, random);
@@ -49,6 +51,27 @@ final class Datasets {
             }
         }
         return files;
+    }
+
+    /**
+     * The scale series' small files: {@code count} files of 0–4 KiB, 2,000 to a directory, the directories under ten
+     * top directories g0..g9.
+     */
+    static List<Path> series(Path dir, int count) throws IOException {
+        SplittableRandom random = new SplittableRandom(11);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int d = i / 2000;
+            Path file = dir.resolve("g" + d % 10).resolve("d" + d).resolve("f" + i + kindSuffix(i));
+            write(file, random.nextInt(4 * 1024 + 1), i % 5, random);
+            files.add(file);
+        }
+        return files;
+    }
+
+    /** The top directory the rename row moves: a tenth of the files of every dataset here. */
+    static String tenthDirectory(String dataset) {
+        return dataset.equals("many-small") ? "dir5" : "g5";
     }
 
     private static String kindSuffix(int i) {
