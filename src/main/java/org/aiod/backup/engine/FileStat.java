@@ -62,8 +62,9 @@ record FileStat(int mode, long device, long inode, long size, long uid, long gid
 
     /**
      * The same figures without the attribute map: the JDK's own lstat result, whose ctime, inode and device are
-     * not public. Reading them needs {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED} (the service's jar and
-     * image set it); without it, {@link #of} uses the public, slower {@code unix:} attribute view. Twice as fast
+     * not public. Reading them needs {@code java.base/sun.nio.fs} opened to the application (the packaged jar's
+     * manifest does it for {@code java -jar}, the tests pass {@code --add-opens}); without it, {@link #of} uses the
+     * public, slower {@code unix:} attribute view. Twice as fast
      * per file, which is most of what an incremental backup with nothing changed does.
      */
     private static final class FastPath {

@@ -20,8 +20,8 @@ import java.nio.file.Path;
  * on '/' as the bytes do. Such strings are never shown as they are: {@link #shown} escapes them.
  *
  * <p>At the file system the bytes are read from and given to {@link Path}s without decoding: through the JDK's
- * {@code sun.nio.fs.UnixPath} (needs {@code --add-opens java.base/sun.nio.fs=ALL-UNNAMED}, which the jar, the image
- * and the tests set), otherwise through {@link Path#toUri()} and {@link Path#of(URI)}, whose round trip the JDK
+ * {@code sun.nio.fs.UnixPath} (needs {@code java.base/sun.nio.fs} opened to the application: the packaged jar's
+ * manifest does it for {@code java -jar}, the tests pass {@code --add-opens}), otherwise through {@link Path#toUri()} and {@link Path#of(URI)}, whose round trip the JDK
  * guarantees and which carry raw bytes as {@code %XX}: slower (one more {@code stat}), and only taken for names that
  * are not valid UTF-8.
  */

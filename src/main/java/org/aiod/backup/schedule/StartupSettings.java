@@ -24,6 +24,7 @@ import io.smallrye.config.SmallRyeConfig;
 
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
+import org.aiod.backup.engine.FileAttributeAccess;
 import org.aiod.backup.job.CommandRules;
 import org.aiod.backup.messaging.BrokerConfig;
 import org.aiod.backup.messaging.BrokerSettings;
@@ -159,6 +160,7 @@ public class StartupSettings {
         b.append(nl).append("  disk warning (backup.disk.warn-free): ").append(warnFree == 0 ? "off"
                 : "below " + rawConfig.getConfigValue("backup.disk.warn-free").getValue() + " (" + warnFree
                         + " bytes) free on the backup root");
+        b.append(nl).append("  file attributes: ").append(FileAttributeAccess.describe());
         b.append(nl).append("  broker: ").append(broker());
         return b.toString();
     }
