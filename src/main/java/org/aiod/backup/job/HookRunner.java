@@ -122,19 +122,40 @@ final class HookRunner {
      */
     private Map<String, String> environment(Job job, String hook, Job finished, JobState status) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("BACKUP_HOOK", hook);
-        env.put("BACKUP_JOB_ID", job.jobId());
-        env.put("BACKUP_JOB_TYPE", job.type().name());
-        env.put("BACKUP_DATASET", job.dataset());
-        env.put("BACKUP_DATA_DIR", config.dataRoot().resolve(job.dataset()).toAbsolutePath().normalize().toString());
-        if (job.restoreOptions().target() != null) {
-            env.put("BACKUP_RESTORE_TARGET", job.restoreOptions().target());
-        }
+        env.put(Variable.BACKUP_HOOK.name(), hook);
+        env.put(Variable.BACKUP_JOB_ID.name(), job.jobId());
+        env.put(Variable.BACKUP_JOB_TYPE.name(), job.type().name());
+        env.put(Variable.BACKUP_DATASET.name(), job.dataset());
+        env.put(Variable.BACKUP_DATA_DIR.name(),
+                config.dataRoot().resolve(job.dataset()).toAbsolutePath().normalize().toString());
+        env.put(Variable.BACKUP_RESTORE_TARGET.name(), job.restoreOptions().target());
         Job known = finished != null ? finished : job;
-        env.put("BACKUP_CYCLE", known.cycle() == null ? null : String.valueOf(known.cycle()));
-        env.put("BACKUP_LEVEL", known.level() == null ? null : String.valueOf(known.level()));
-        env.put("BACKUP_STATUS", status == null ? null : status.name());
+        env.put(Variable.BACKUP_CYCLE.name(), known.cycle() == null ? null : String.valueOf(known.cycle()));
+        env.put(Variable.BACKUP_LEVEL.name(), known.level() == null ? null : String.valueOf(known.level()));
+        env.put(Variable.BACKUP_STATUS.name(), status == null ? null : status.name());
         return env;
+    }
+
+    /** The environment variables a hook gets, by their names (a variable not known for a hook is unset). */
+    enum Variable {
+        /** {@code before-backup}, {@code after-backup}, {@code before-restore} or {@code after-restore}. */
+        BACKUP_HOOK,
+        /** The job's id. */
+        BACKUP_JOB_ID,
+        /** {@code BACKUP} or {@code RESTORE}. */
+        BACKUP_JOB_TYPE,
+        /** The dataset's name. */
+        BACKUP_DATASET,
+        /** The dataset's directory in the data root, absolute. */
+        BACKUP_DATA_DIR,
+        /** A restore's target, when it has one. */
+        BACKUP_RESTORE_TARGET,
+        /** The cycle asked for (before a restore) or written or restored (after); unset before a backup. */
+        BACKUP_CYCLE,
+        /** Likewise the level; unset for a restore of a cycle's last level before it ran. */
+        BACKUP_LEVEL,
+        /** After-* only: the job's status before the hook's own outcome. */
+        BACKUP_STATUS
     }
 
     /** Runs one hook to its end or its timeout, and logs what it did. */

@@ -145,6 +145,23 @@ class MariaDbRecipesHttpTest {
     }
 
     @Test
+    @Order(0)
+    void anHttpBodyCannotCarryAHook() throws IOException {
+        Path marker = RUN.resolve("hook-from-a-body");
+        Files.deleteIfExists(marker);
+        for (String field : List.of("hooks", "beforeBackup", "before-backup")) {
+            as("admin").body("{\"dataset\":\"" + DUMP + "\",\"" + field + "\":{\"command\":[\"touch\",\"" + marker
+                    + "\"]}}").post("/api/backups").then().statusCode(400)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("code", org.hamcrest.Matchers.equalTo("INVALID_BODY"))
+                    .body("detail", org.hamcrest.Matchers.containsString("unknown field '" + field + "'"));
+        }
+        as("admin").body("{\"dataset\":\"" + DUMP + "\",\"cycle\":0,\"hooks\":{}}").post("/api/restores").then()
+                .statusCode(400).body("code", org.hamcrest.Matchers.equalTo("INVALID_BODY"));
+        assertTrue(Files.notExists(marker), "no hook ran");
+    }
+
+    @Test
     @Order(1)
     void theDumpRecipeRestoresTheRowsIntoAFreshServer() throws Exception {
         JsonPath backup = run("/api/backups", Map.of("dataset", DUMP));

@@ -46,11 +46,17 @@ class HookSettingsTest {
     }
 
     @Test
-    void aDatasetNameWithADashIsQuotedInTheVariableByDoubleUnderscores() {
-        BackupConfig config = config(Map.of("BACKUP_HOOKS__MYSQL_DUMP__BEFORE_BACKUP_COMMAND", "true"));
-        assertEquals(List.of("true"), config.hooks().get("MYSQL_DUMP".toLowerCase().replace('_', '-')) == null
-                ? config.hooks().keySet().stream().toList() : config.hooks().get("mysql-dump").beforeBackup()
-                        .orElseThrow().command());
+    void aDatasetNameWithADashIsQuotedInAPropertyKey() {
+        // an environment variable cannot say "-": BACKUP_HOOKS__MYSQL_DUMP__... is the dataset "mysql.dump"
+        BackupConfig config = new io.smallrye.config.SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withMapping(BackupConfig.class)
+                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValues(Map.of("backup.data-root", "/d", "backup.backup-root", "/b",
+                        "backup.hooks.\"mysql-dump\".before-backup.command", "true"))
+                .withValidateUnknown(false)
+                .build().getConfigMapping(BackupConfig.class);
+        assertEquals(List.of("true"), config.hooks().get("mysql-dump").beforeBackup().orElseThrow().command());
     }
 
     @Test
