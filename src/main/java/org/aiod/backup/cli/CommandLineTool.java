@@ -238,6 +238,11 @@ public final class CommandLineTool {
                         job.cycle(), job.level(), job.files(), bytes(job.bytes()), seconds(took));
             }
             job.warnings().forEach(w -> text.println("  warning: " + w));
+            if (job.status() == JobState.PARTIAL && job.missed() == null) {
+                // every file was taken, but a hook failed (backup.hooks.*): its warning says which
+                err.println("aiod-backup: PARTIAL: a hook of dataset '" + job.dataset() + "' failed (see the warnings)");
+                return PARTIAL;
+            }
             if (job.status() == JobState.PARTIAL) {
                 MissedFiles missed = job.missed();
                 err.printf(Locale.ROOT, "aiod-backup: PARTIAL: level %d of cycle %d was committed without %d file%s"

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -112,6 +113,13 @@ public interface BackupConfig {
     /** The scheduled verifies ({@code backup.verify.*}). */
     Verify verify();
 
+    /**
+     * Commands run around a dataset's jobs ({@code backup.hooks."<dataset>".before-backup.command}, ...), keyed by
+     * dataset name: a dump before a backup, a server stopped and started again. Configuration only: no command
+     * message or HTTP body can carry a hook. Empty: no hooks.
+     */
+    Map<String, DatasetHooks> hooks();
+
     /** The retention policy of {@code backup.retention.*}: {@link RetentionPolicy#KEEP_ALL}'s rules when none is set. */
     default RetentionPolicy retentionPolicy() {
         Retention r = retention();
@@ -206,6 +214,55 @@ public interface BackupConfig {
         /** How deep a scheduled verify looks: {@code checksums} (every archive against SHA256SUMS) or {@code drill}. */
         @WithDefault("checksums")
         String depth();
+    }
+
+    /** The hooks of one dataset; each is optional. */
+    interface DatasetHooks {
+        /** Runs before a backup of the dataset; its failure with {@code on-error=fail} fails the job, writing nothing. */
+        Optional<Hook> beforeBackup();
+
+        /** Runs after a backup whenever {@code before-backup} ran (or none is set), even when the backup failed. */
+        Optional<Hook> afterBackup();
+
+        /** Runs before a restore (not before a dry run); its failure with {@code on-error=fail} fails the job. */
+        Optional<Hook> beforeRestore();
+
+        /** Runs after a restore whenever {@code before-restore} ran (or none is set), even when the restore failed. */
+        Optional<Hook> afterRestore();
+    }
+
+    /** One hook: a command, how long it may take, and what its failure does to the job. */
+    interface Hook {
+        /**
+         * The program and its arguments, run without a shell (a shell only when the command is {@code sh,-c,...});
+         * comma-separated, or one index per argument ({@code command[0]=sh}, {@code command[1]=-c}, ...) when an
+         * argument holds a comma.
+         */
+        List<String> command();
+
+        /**
+         * How long the command may run ({@code 5m}, {@code 30s}); at the end the command and every process it started
+         * (its process group and descendants) are killed and the hook has failed.
+         */
+        @WithDefault("5m")
+        Duration timeout();
+
+        /**
+         * What a failure (exit status not 0, timed out, not startable) does: {@code fail} ends the job {@code FAILED}
+         * with {@code HOOK_FAILED} for a {@code before-*} hook (the command is not run) and {@code PARTIAL} for an
+         * {@code after-*} hook; {@code continue} goes on, the job then ends {@code PARTIAL} for a {@code before-*}
+         * hook and keeps its status, with a warning, for an {@code after-*} hook.
+         */
+        @WithDefault("fail")
+        OnError onError();
+    }
+
+    /** What a failing hook does to its job. */
+    enum OnError {
+        /** The hook's failure fails the job (before-*) or makes it {@code PARTIAL} (after-*). */
+        FAIL,
+        /** The job goes on; a failed before-* hook makes it {@code PARTIAL}, an after-* hook leaves a warning. */
+        CONTINUE
     }
 
     interface Journal {

@@ -104,6 +104,12 @@ public enum ErrorCode {
      * 507 Insufficient Storage (RFC 4918): the service cannot store what the request needs; nothing was written.
      */
     INSUFFICIENT_SPACE(507, ExitStatus.FAILED),
+    /**
+     * A dataset's {@code before-*} hook ({@code backup.hooks.*}) failed (exit status not 0, timed out, or not
+     * startable) with {@code on-error=fail}: the backup or restore was not run, nothing was written. The job's
+     * {@code hooks} say what the hook printed.
+     */
+    HOOK_FAILED(500, ExitStatus.FAILED),
     /** The JVM cannot represent file names faithfully. */
     UNSUPPORTED_ENVIRONMENT(500, ExitStatus.FAILED),
     /** Any other I/O failure. */

@@ -37,6 +37,8 @@ public class JobRunner implements LeftoverCleanup {
     private final JobMetrics metrics;
     /** Where a dry run's whole lists are kept for paging; {@code null} outside the service (no journal). */
     private final PlanFiles plans;
+    /** The datasets' before and after hooks ({@code backup.hooks.*}). */
+    private final HookRunner hooks;
 
     @jakarta.inject.Inject
     JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
@@ -50,6 +52,7 @@ public class JobRunner implements LeftoverCleanup {
         this.config = config;
         this.metrics = metrics;
         this.plans = plans;
+        this.hooks = new HookRunner(config);
     }
 
     /** A runner outside the service (the one-shot command line): no CDI, no journal, no events, no metrics. */
@@ -179,8 +182,16 @@ public class JobRunner implements LeftoverCleanup {
         return run(job, ProgressListener.NONE);
     }
 
-    /** {@link #run(Job)}, telling {@code progress} how the engine's run goes. */
+    /**
+     * {@link #run(Job)}, telling {@code progress} how the engine's run goes; the dataset's hooks
+     * ({@code backup.hooks.*}) run around a backup or restore.
+     */
     Job run(Job job, ProgressListener progress) {
+        return hooks.around(job, () -> runCommand(job, progress));
+    }
+
+    /** What the job's command does, without hooks. */
+    private Job runCommand(Job job, ProgressListener progress) {
         try {
             return switch (job.type()) {
                 case BACKUP -> backup(job, progress);

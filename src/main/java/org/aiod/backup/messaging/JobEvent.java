@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import org.aiod.backup.job.HookRun;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobError;
 import org.aiod.backup.job.JobPlan;
@@ -21,7 +22,8 @@ import org.aiod.backup.job.VerifyResult;
  * broker's id of the command goes into the event's {@code correlation-id} instead).
  *
  * <p>{@code plan} (the plan of a dry-run restore), {@code prune} (a prune's cycles removed and kept) and
- * {@code verify} (a verify's depth, per-level results and drill) are written only when set, so that every other
+ * {@code verify} (a verify's depth, per-level results and drill) and {@code hooks} (what the dataset's hooks did
+ * around a backup or restore) are written only when set, so that every other
  * event is as it always was. A restore by {@code at} has the cycle and level it chose in {@code cycle} and {@code level}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -30,12 +32,14 @@ public record JobEvent(String jobId, String requestId, JobType type, String data
         Long bytes, String archive, JobError error, List<String> warnings, MissedFiles missed,
         @JsonInclude(JsonInclude.Include.NON_NULL) JobPlan plan,
         @JsonInclude(JsonInclude.Include.NON_NULL) PruneResult prune,
-        @JsonInclude(JsonInclude.Include.NON_NULL) VerifyResult verify) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) VerifyResult verify,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<HookRun> hooks) {
 
     /** The event of {@code job}, as it is now. */
     public static JobEvent of(Job job) {
         return new JobEvent(job.jobId(), job.requestId(), job.type(), job.dataset(), job.cycle(), job.level(),
                 job.source(), job.status(), job.queuedAt(), job.startedAt(), job.finishedAt(), job.files(),
-                job.bytes(), job.archive(), job.error(), job.warnings(), job.missed(), job.plan(), job.prune(), job.verify());
+                job.bytes(), job.archive(), job.error(), job.warnings(), job.missed(), job.plan(), job.prune(), job.verify(),
+                job.hooks());
     }
 }

@@ -55,6 +55,7 @@ class ErrorCodeTest {
         TODAY.put("NOT_WRITABLE", 500);
         TODAY.put("DISK_FULL", 500);
         TODAY.put("INSUFFICIENT_SPACE", 507);
+        TODAY.put("HOOK_FAILED", 500);
         TODAY.put("UNSUPPORTED_ENVIRONMENT", 500);
         TODAY.put("IO_ERROR", 500);
         TODAY.put("INTERRUPTED", 500);
