@@ -34,6 +34,8 @@ final class ProgressLine implements ProgressListener {
     private long filesTotal = -1;
     private long bytesTotal = -1;
     private boolean estimated;
+    /** Restore and verify: bytes are archive bytes read, and the files extracted have no total. */
+    private boolean countsArchiveBytes;
 
     /**
      * @param what     what runs, as the line starts: {@code backup connectors}
@@ -69,9 +71,31 @@ final class ProgressLine implements ProgressListener {
     }
 
     @Override
+    public void toRead(long archiveBytes) {
+        bytesTotal = archiveBytes;
+        countsArchiveBytes = true;
+        maybeShow();
+    }
+
+    @Override
+    public void read(long archiveBytes) {
+        bytes += archiveBytes;
+        maybeShow();
+    }
+
+    @Override
+    public void removed(long cycle, long removedFiles, long removedBytes) {
+        files += removedFiles;
+        bytes += removedBytes;
+        maybeShow();
+    }
+
+    @Override
     public void file(String path, long size) {
         files++;
-        bytes += size;
+        if (!countsArchiveBytes) {
+            bytes += size;
+        }
         maybeShow();
     }
 
@@ -113,8 +137,14 @@ final class ProgressLine implements ProgressListener {
                 b.append('[').append("#".repeat(filled)).append("-".repeat(BAR - filled)).append("] ");
             }
             String approx = estimated ? "~" : "";
-            b.append(percent).append("% ").append(files).append('/').append(approx).append(filesTotal)
-                    .append(" files, ").append(size(bytes)).append(" of ").append(approx).append(size(bytesTotal));
+            b.append(percent).append("% ").append(files);
+            if (filesTotal >= 0) {
+                b.append('/').append(approx).append(filesTotal);
+            }
+            b.append(" files, ").append(size(bytes)).append(" of ").append(approx).append(size(bytesTotal));
+            if (countsArchiveBytes) {
+                b.append(" read");
+            }
         } else {
             b.append(files).append(" files, ").append(size(bytes));
             if (phase != null) {

@@ -20,8 +20,13 @@ final class ArchiveCheck {
      * @throws BackupException.CorruptArchive when it is not a complete gzip-compressed tar archive
      */
     static String readThrough(Path archive) throws IOException {
+        return readThrough(archive, ProgressListener.NONE);
+    }
+
+    /** As {@link #readThrough(Path)}, telling {@code listener} how many of the archive's bytes were read. */
+    static String readThrough(Path archive, ProgressListener listener) throws IOException {
         MessageDigest digest = Checksums.sha256();
-        try (InputStream file = Files.newInputStream(archive);
+        try (InputStream file = ReadCounting.of(Files.newInputStream(archive), listener);
                 DigestInputStream hashed = new DigestInputStream(file, digest);
                 InputStream buffered = new BufferedInputStream(hashed, 1 << 16)) {
             try {

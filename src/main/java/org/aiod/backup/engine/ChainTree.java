@@ -81,15 +81,17 @@ final class ChainTree {
     /**
      * Reads the next archive of the chain into the model, to its end, and says what its checksum is.
      *
-     * @param listed its line in {@code SHA256SUMS}, or {@code null}
+     * @param listed   its line in {@code SHA256SUMS}, or {@code null}
+     * @param listener told how many of the archive's bytes were read
      */
-    LevelCheck read(long cycle, int level, Path archive, String listed) throws IOException {
+    LevelCheck read(long cycle, int level, Path archive, String listed, ProgressListener listener)
+            throws IOException {
         lastListings = new LinkedHashMap<>();
         lastLevel = level;
         // the names a listing of this archive says are members of it (code Y), until their member is read
         Map<String, Boolean> promised = new LinkedHashMap<>();
         MessageDigest digest = Checksums.sha256();
-        try (InputStream file = Files.newInputStream(archive);
+        try (InputStream file = ReadCounting.of(Files.newInputStream(archive), listener);
                 DigestInputStream hashed = new DigestInputStream(file, digest);
                 InputStream buffered = new BufferedInputStream(hashed, BUFFER)) {
             try {

@@ -30,6 +30,7 @@ record DrillRun(Layout layout) {
                 return drill(dataset, labels.get(i), chain, checks, listener);
             }
         }
+        listener.toRead(0);
         return new VerifySummary.Drill(labels.isEmpty() ? -1 : labels.get(labels.size() - 1), -1, 0, 0,
                 List.of("dataset '" + dataset + "' has no cycle with a complete level 0: nothing can be restored"));
     }
@@ -39,9 +40,15 @@ record DrillRun(Layout layout) {
         int level = chain.size() - 1;
         Map<String, String> sums = Checksums.read(layout.sums(dataset, cycle));
         ChainTree tree = new ChainTree(dataset);
+        long chainBytes = 0;
+        for (Path archive : chain) {
+            chainBytes += Files.size(archive);
+        }
+        // read twice: checked into the model, then restored
+        listener.toRead(2 * chainBytes);
         for (int i = 0; i < chain.size(); i++) {
             Path archive = chain.get(i);
-            checks.add(tree.read(cycle, i, archive, sums.get(archive.getFileName().toString())));
+            checks.add(tree.read(cycle, i, archive, sums.get(archive.getFileName().toString()), listener));
         }
         Path drillDir = layout.drillDir(dataset);
         Files.createDirectories(drillDir);

@@ -78,6 +78,12 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory, VerifyR
             if (!dryRun && !decision.removed().isEmpty()) {
                 workspace(dataset); // refused before anything is moved when something else stands in its place
             }
+            // what each cycle to remove holds, counted before the first goes: the progress's totals
+            List<CycleInfo> toRemove = new ArrayList<>();
+            List<FileStat> stats = new ArrayList<>();
+            List<long[]> contents = new ArrayList<>();
+            long filesToRemove = 0;
+            long bytesToRemove = 0;
             for (CycleInfo cycle : decision.removed()) {
                 FileStat stat = FileStat.of(cycle.directory());
                 if (!stat.isDirectory()) {
@@ -85,13 +91,27 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory, VerifyR
                     warnings.add(cycle.directory() + " is not a real directory; left alone");
                     continue;
                 }
-                long bytes = bytesOf(cycle.directory());
+                long[] content = contentOf(cycle.directory());
+                toRemove.add(cycle);
+                stats.add(stat);
+                contents.add(content);
+                filesToRemove += content[0];
+                bytesToRemove += content[1];
+            }
+            if (!dryRun) {
+                listener.totals(filesToRemove, bytesToRemove, false);
+            }
+            for (int i = 0; i < toRemove.size(); i++) {
+                CycleInfo cycle = toRemove.get(i);
+                long[] content = contents.get(i);
                 if (!dryRun) {
-                    remove(dataset, cycle.cycle(), new Staging.Key(stat.device(), stat.inode()), listener);
+                    remove(dataset, cycle.cycle(), new Staging.Key(stats.get(i).device(), stats.get(i).inode()),
+                            listener);
+                    listener.removed(cycle.cycle(), content[0], content[1]);
                 }
                 removed.add(new PruneSummary.Removed(cycle.cycle(), cycle.levels().size()
-                        + cycle.levelsAfterGap().size(), bytes));
-                bytesFreed += bytes;
+                        + cycle.levelsAfterGap().size(), content[1]));
+                bytesFreed += content[1];
             }
             warnings.forEach(listener::warning);
             return new PruneSummary(dataset, dryRun, List.copyOf(removed), List.copyOf(kept), bytesFreed,
@@ -198,18 +218,19 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory, VerifyR
         }
     }
 
-    /** The bytes of the regular files under a cycle directory, symlinks not followed. */
-    private static long bytesOf(Path directory) throws IOException {
-        long[] bytes = {0};
+    /** The regular files under a cycle directory and their bytes, symlinks not followed: {files, bytes}. */
+    private static long[] contentOf(Path directory) throws IOException {
+        long[] content = {0, 0};
         Files.walkFileTree(directory, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                 if (attributes.isRegularFile()) {
-                    bytes[0] += attributes.size();
+                    content[0]++;
+                    content[1] += attributes.size();
                 }
                 return FileVisitResult.CONTINUE;
             }
         });
-        return bytes[0];
+        return content;
     }
 }

@@ -89,6 +89,11 @@ record RestoreRun(EngineOptions options, Layout layout) {
         Restorer restorer = new Restorer(dataset, staging, asRoot, listener);
         Restorer.DirectoryAttributes root;
         try {
+            long toRead = 0;
+            for (Path archive : archives) {
+                toRead += Files.size(archive);
+            }
+            listener.toRead(toRead);
             for (Path archive : archives) {
                 restorer.apply(archive, sums.get(archive.getFileName().toString()));
             }

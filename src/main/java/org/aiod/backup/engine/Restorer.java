@@ -109,7 +109,7 @@ final class Restorer {
         renameTargets.clear();
         safeParent = null;
         MessageDigest digest = Checksums.sha256();
-        try (InputStream file = Files.newInputStream(archive);
+        try (InputStream file = ReadCounting.of(Files.newInputStream(archive), listener);
                 DigestInputStream hashed = new DigestInputStream(file, digest);
                 InputStream buffered = new BufferedInputStream(hashed, BUFFER)) {
             InputStream gzip;

@@ -1,6 +1,7 @@
 package org.aiod.backup.engine;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ record Verifier(EngineOptions options, Layout layout, VerifyRecords records) {
     List<LevelCheck> verify(String dataset, Long cycle) {
         requireDataset(dataset);
         try (DatasetLock lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, options.lockTimeout())) {
-            List<LevelCheck> checks = checksums(dataset, cycle);
+            List<LevelCheck> checks = checksums(dataset, cycle, ProgressListener.NONE);
             record(dataset, checks, VerifyDepth.CHECKSUMS, null);
             return checks;
         } catch (IOException e) {
@@ -37,7 +38,7 @@ record Verifier(EngineOptions options, Layout layout, VerifyRecords records) {
         try (DatasetLock lock = DatasetLock.acquire(layout.lockFile(dataset), dataset, options.lockTimeout())) {
             listener.phase(Phase.LOCKED);
             if (depth == VerifyDepth.CHECKSUMS) {
-                List<LevelCheck> checks = checksums(dataset, null);
+                List<LevelCheck> checks = checksums(dataset, null, listener);
                 record(dataset, checks, depth, null);
                 return new VerifySummary(dataset, depth, checks, null, lock.waited());
             }
@@ -56,11 +57,21 @@ record Verifier(EngineOptions options, Layout layout, VerifyRecords records) {
         DatasetChecks.isDatasetDirectory(dataset, layout.datasetDir(dataset));
     }
 
-    private List<LevelCheck> checksums(String dataset, Long cycle) throws IOException {
+    private List<LevelCheck> checksums(String dataset, Long cycle, ProgressListener listener) throws IOException {
         List<Long> labels = cycle == null ? layout.cycleLabels(dataset) : List.of(cycle);
-        List<LevelCheck> checks = new ArrayList<>();
+        Map<Long, TreeMap<Integer, Path>> archivesByCycle = new java.util.LinkedHashMap<>();
+        long toRead = 0;
         for (long label : labels) {
             TreeMap<Integer, Path> archives = layout.archives(dataset, label);
+            archivesByCycle.put(label, archives);
+            for (Path archive : archives.values()) {
+                toRead += Files.size(archive);
+            }
+        }
+        listener.toRead(toRead);
+        List<LevelCheck> checks = new ArrayList<>();
+        for (long label : labels) {
+            TreeMap<Integer, Path> archives = archivesByCycle.get(label);
             if (archives.isEmpty() && cycle != null) {
                 throw new BackupException.CycleNotFound("dataset '" + dataset + "' has no cycle " + cycle
                         + " with a level archive (cycles: " + layout.cycleLabels(dataset) + ")");
@@ -75,7 +86,7 @@ record Verifier(EngineOptions options, Layout layout, VerifyRecords records) {
                             + archives.lastKey() + " cannot be restored"));
                     continue;
                 }
-                checks.add(check(label, i, archive, sums.get(archive.getFileName().toString())));
+                checks.add(check(label, i, archive, sums.get(archive.getFileName().toString()), listener));
             }
         }
         return checks;
@@ -107,9 +118,10 @@ record Verifier(EngineOptions options, Layout layout, VerifyRecords records) {
         records.record(dataset, entries);
     }
 
-    private static LevelCheck check(long cycle, int level, Path archive, String listed) throws IOException {
+    private static LevelCheck check(long cycle, int level, Path archive, String listed, ProgressListener listener)
+            throws IOException {
         try {
-            return outcome(cycle, level, archive, listed, ArchiveCheck.readThrough(archive));
+            return outcome(cycle, level, archive, listed, ArchiveCheck.readThrough(archive, listener));
         } catch (BackupException.CorruptArchive e) {
             return new LevelCheck(cycle, level, archive, LevelCheck.Status.CORRUPT, e.getMessage());
         }

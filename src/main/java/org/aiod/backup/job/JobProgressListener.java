@@ -24,6 +24,8 @@ final class JobProgressListener implements ProgressListener {
     private Long filesTotal;
     private Long bytesTotal;
     private boolean estimated;
+    /** Restore and verify: bytes done are archive bytes read, not the content bytes of the files extracted. */
+    private boolean countsArchiveBytes;
     private boolean sinkFailed;
     private long lastFileReport = System.nanoTime();
 
@@ -50,13 +52,39 @@ final class JobProgressListener implements ProgressListener {
     }
 
     @Override
+    public void toRead(long archiveBytes) {
+        bytesTotal = archiveBytes;
+        countsArchiveBytes = true;
+        report();
+    }
+
+    @Override
+    public void read(long archiveBytes) {
+        bytes += archiveBytes;
+        maybeReport(false);
+    }
+
+    @Override
+    public void removed(long cycle, long removedFiles, long removedBytes) {
+        files += removedFiles;
+        bytes += removedBytes;
+        report();
+    }
+
+    @Override
     public void file(String path, long size) {
         files++;
-        bytes += size;
-        // a snapshot per file would cost a clock read and an object per member of a million-file tree; watchers
-        // see at most one a second anyway, and every phase reports the counts so far
+        if (!countsArchiveBytes) {
+            bytes += size;
+        }
+        maybeReport(files == 1);
+    }
+
+    private void maybeReport(boolean first) {
+        // a snapshot per file (or per buffer read) would cost a clock read and an object per member of a
+        // million-file tree; watchers see at most one a second anyway, and every phase reports the counts so far
         long now = System.nanoTime();
-        if (now - lastFileReport >= FILE_REPORT_INTERVAL_NANOS || files == 1) {
+        if (now - lastFileReport >= FILE_REPORT_INTERVAL_NANOS || first) {
             lastFileReport = now;
             report();
         }

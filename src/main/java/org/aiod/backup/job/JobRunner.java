@@ -39,31 +39,42 @@ public class JobRunner implements LeftoverCleanup {
     private final PlanFiles plans;
     /** The datasets' before and after hooks ({@code backup.hooks.*}). */
     private final HookRunner hooks;
+    /**
+     * Outside the service: the service's journal, where {@link #runNow} writes each job once it is final, so that
+     * the service lists and counts command-line runs too; {@code null} in the service, whose job service journals.
+     */
+    private final JobStore journal;
 
     @jakarta.inject.Inject
     JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
-        this(engine, catalog, config, metrics, new PlanFiles(PlanFiles.beside(config.journalDir())));
+        this(engine, catalog, config, metrics, new PlanFiles(PlanFiles.beside(config.journalDir())), null);
     }
 
     private JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics,
-            PlanFiles plans) {
+            PlanFiles plans, JobStore journal) {
         this.engine = engine;
         this.catalog = catalog;
         this.config = config;
         this.metrics = metrics;
         this.plans = plans;
         this.hooks = new HookRunner(config);
-    }
-
-    /** A runner outside the service (the one-shot command line): no CDI, no journal, no events, no metrics. */
-    public static JobRunner standalone(BackupConfig config) {
-        Engine engine = org.aiod.backup.config.EngineProducer.create(config);
-        return new JobRunner(engine, DatasetCatalog.of(engine, config), config, null, null);
+        this.journal = journal;
     }
 
     /**
-     * Validates and runs {@code command} on the calling thread, without the queue or the journal: the command
-     * line's path. Returns the job REJECTED, SUCCEEDED, PARTIAL or FAILED.
+     * A runner outside the service (the one-shot command line): no CDI, no events, no metrics of its own; each job
+     * it runs is written, final, into the service's journal under the state directory (source {@code cli}), where
+     * the service lists it and counts it in its metrics.
+     */
+    public static JobRunner standalone(BackupConfig config) {
+        Engine engine = org.aiod.backup.config.EngineProducer.create(config);
+        return new JobRunner(engine, DatasetCatalog.of(engine, config), config, null, null,
+                JobJournal.standalone(config.journalDir(), config.journal().keep()));
+    }
+
+    /**
+     * Validates and runs {@code command} on the calling thread, without the queue: the command line's path. Returns
+     * the job REJECTED, SUCCEEDED, PARTIAL or FAILED, journaled when this runner is {@link #standalone}.
      */
     public Job runNow(JobCommand command) {
         return runNow(command, ProgressListener.NONE);
@@ -72,11 +83,34 @@ public class JobRunner implements LeftoverCleanup {
     /** {@link #runNow(JobCommand)}, telling {@code progress} how the engine's run goes (the command line's bar). */
     public Job runNow(JobCommand command, ProgressListener progress) {
         Optional<JobError> invalid = validate(command);
+        Job job;
         if (invalid.isPresent()) {
-            return Job.rejected(command, Instant.now(), invalid.get());
+            job = Job.rejected(command, Instant.now(), invalid.get());
+        } else {
+            Job queued = Job.queued(command, Instant.now());
+            job = run(queued.started(Instant.now()), progress);
         }
-        Job queued = Job.queued(command, Instant.now());
-        return run(queued.started(Instant.now()), progress);
+        return journaled(job);
+    }
+
+    /**
+     * {@code job} written into the journal, when there is one; when it cannot be written the run's outcome stands
+     * (the work is done) and a warning on standard error says that the service will not list it. A refused command
+     * creates nothing: it is journaled only into a journal directory that exists already.
+     */
+    private Job journaled(Job job) {
+        if (journal == null
+                || job.status() == JobState.REJECTED && !java.nio.file.Files.isDirectory(config.journalDir())) {
+            return job;
+        }
+        try {
+            java.nio.file.Files.createDirectories(config.journalDir());
+            journal.save(job);
+        } catch (java.io.IOException | RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(JobRunner.class).warnf("job %s was not written to the job journal in"
+                    + " %s, so the service does not list it: %s", job.jobId(), config.journalDir(), e.getMessage());
+        }
+        return job;
     }
 
     /**

@@ -126,6 +126,7 @@ public class JobService {
         recoveredInterrupted.forEach(failed -> tell(listener -> listener.finished(failed)));
         List<Job> loaded = store.list(job -> true);
         tell(listener -> listener.loaded(loaded));
+        journalLoaded = true;
         LOG.infof("job service loaded its journal: %d jobs, %d interrupted, %d queued", jobs.size(),
                 recoveredInterrupted.size(), recoveredQueued.size());
     }
@@ -238,7 +239,36 @@ public class JobService {
         return dispatcher.awaitCapacity();
     }
 
+    /** Set once {@link #recover} loaded the store: what other processes write after that is theirs, new. */
+    private volatile boolean journalLoaded;
+
+    /** How often the service looks for jobs other processes wrote, besides whenever jobs are read. */
+    static final String JOURNAL_REFRESH = "5s";
+
+    /**
+     * Picks up the jobs another process sharing the journal (the one-shot command line, source {@code cli}) wrote
+     * since the last look, and tells the listeners as if they had run here: metrics count them, the live stream
+     * shows them. Called before every read of jobs and every {@value #JOURNAL_REFRESH}, so that the metrics follow
+     * command-line runs nobody asks about.
+     */
+    @io.quarkus.scheduler.Scheduled(identity = "journal-refresh", every = JOURNAL_REFRESH,
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void refreshJournal() {
+        if (!journalLoaded) {
+            return;
+        }
+        for (Job job : store.refresh()) {
+            LOG.info("job from another process: " + JobLog.finished(job));
+            if (job.status() == JobState.REJECTED) {
+                tell(listener -> listener.rejected(job));
+            } else if (job.status().isFinal()) {
+                tell(listener -> listener.finished(job));
+            }
+        }
+    }
+
     public Optional<Job> find(String jobId) {
+        refreshJournal();
         return store.find(jobId);
     }
 
@@ -256,6 +286,7 @@ public class JobService {
 
     /** The newest job of {@code type} on {@code dataset} that ended in one of {@code states}, from the journal. */
     public Optional<Job> lastFinished(String dataset, JobType type, List<JobState> states) {
+        refreshJournal();
         return store.list(job -> dataset.equals(job.dataset()) && job.type() == type && states.contains(job.status()))
                 .stream().max(java.util.Comparator.comparing(job -> job.finishedAt() == null ? job.queuedAt()
                         : job.finishedAt()));
@@ -268,6 +299,7 @@ public class JobService {
 
     /** Jobs, newest first, optionally of one dataset and one state. */
     public List<Job> list(String dataset, JobState status) {
+        refreshJournal();
         return store.list(job -> (dataset == null || dataset.equals(job.dataset()))
                 && (status == null || status == job.status()));
     }
@@ -277,6 +309,7 @@ public class JobService {
      * those of {@code query}'s filters that come after its position.
      */
     public JobPage page(JobPage.Query query) {
+        refreshJournal();
         List<Job> matching = new ArrayList<>(store.list(query::matches));
         // the journal lists newest first by submission; a stable sort by instant keeps that order among equals
         matching.sort(java.util.Comparator.comparing(Job::queuedAt).reversed());

@@ -25,4 +25,12 @@ public interface JobStore {
 
     /** Jobs matching {@code filter}, newest first. */
     List<Job> list(Predicate<Job> filter);
+
+    /**
+     * Picks up the jobs other processes sharing the store (the one-shot command line) stored since the last look,
+     * and returns them, oldest first; a store nobody else writes returns none.
+     */
+    default List<Job> refresh() {
+        return List.of();
+    }
 }
