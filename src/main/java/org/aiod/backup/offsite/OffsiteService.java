@@ -42,7 +42,7 @@ import org.aiod.backup.job.JobType;
  * <li>{@value #LAST_UPLOAD} ({@code backup_offsite_last_upload_seconds}): when the last level reached the store, in
  * seconds since the epoch; 0 before any.</li>
  * </ul>
- * With off-site copies off there is no uploader and no gauge.
+ * With off-site copies off there is no uploader and no per-dataset gauge; the other two are 0.
  */
 @ApplicationScoped
 public class OffsiteService implements JobListener {
@@ -74,6 +74,7 @@ public class OffsiteService implements JobListener {
 
     void start(@Observes @Priority(2000) StartupEvent event) {
         start();
+        registerGauges();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -90,7 +91,6 @@ public class OffsiteService implements JobListener {
         uploader = new OffsiteUploader(catalog, store, new OffsiteLayout(offsite.prefix().orElse(null)),
                 config.stateDir().resolve("offsite"), offsite.retryInitial(), offsite.retryMax(),
                 offsite.scanInterval(), clock);
-        registerGauges();
         uploader.start();
     }
 
@@ -170,11 +170,11 @@ public class OffsiteService implements JobListener {
                 .mapToLong(OffsiteLevel::bytes).sum();
     }
 
-    /** The global gauges once, and a dataset's two when it is first seen (at start-up or after a job). */
+    /**
+     * The global gauges once, served when off-site copies are off too (at 0, so an alert on them stays quiet), and,
+     * when on, a dataset's two when it is first seen (at start-up or after a job).
+     */
     void registerGauges() {
-        if (uploader == null) {
-            return;
-        }
         if (registered.add("")) {
             Gauge.builder(OLDEST, this, OffsiteService::oldestPendingAgeSeconds).baseUnit("seconds")
                     .description("How long ago the oldest level not yet off-site was committed; 0 when none waits")
@@ -183,6 +183,9 @@ public class OffsiteService implements JobListener {
                     .description("When the last level reached the off-site store (seconds since the epoch); 0 before"
                             + " any")
                     .strongReference(true).register(registry);
+        }
+        if (uploader == null) {
+            return;
         }
         for (String dataset : catalog.names()) {
             if (registered.add(dataset)) {
