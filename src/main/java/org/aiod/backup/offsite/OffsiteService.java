@@ -119,6 +119,12 @@ public class OffsiteService implements JobListener {
         return u == null ? List.of() : u.levels();
     }
 
+    /** The off-site state of one level; empty when off, or when the uploader has not seen the level yet. */
+    public Optional<OffsiteLevel> level(String dataset, long cycle, int level) {
+        OffsiteUploader u = uploader;
+        return u == null ? Optional.empty() : u.level(dataset, cycle, level);
+    }
+
     /** Checks that the store answers and the bucket exists; throws, saying why, when not (or when off). */
     public void checkStore() throws IOException {
         OffsiteUploader u = uploader;

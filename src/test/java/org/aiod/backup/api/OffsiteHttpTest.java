@@ -73,6 +73,9 @@ class OffsiteHttpTest {
         assertEquals(0.0, uploaded.value("backup_offsite_pending_levels", Map.of("dataset", dataset)).orElseThrow());
         assertTrue(uploaded.value("backup_offsite_last_upload_seconds", Map.of()).orElseThrow() > 0);
         assertEquals("UP", offsiteCheck().getString("checks.find { it.name == 'backup-offsite' }.status"));
+        JsonPath view = as("viewer").get("/api/datasets/" + dataset).then().statusCode(200).extract().jsonPath();
+        assertEquals("uploaded", view.getString("cycles[0].levels[0].offsite.status"));
+        assertTrue(view.getString("cycles[0].levels[0].offsite.uploadedAt") != null, view.prettify());
 
         S3ProxyTesting.down();
         try {
@@ -81,6 +84,14 @@ class OffsiteHttpTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> metrics()
                     .value("backup_offsite_pending_levels", Map.of("dataset", dataset)).orElse(0.0) == 1.0);
             assertTrue(metrics().value("backup_offsite_oldest_pending_age_seconds", Map.of()).orElseThrow() >= 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(as("viewer")
+                    .get("/api/datasets/" + dataset).then().statusCode(200).extract().jsonPath()
+                    .getString("cycles[0].levels[1].offsite.status")));
+            JsonPath failed = as("viewer").get("/api/datasets/" + dataset).then().extract().jsonPath();
+            assertTrue(failed.getInt("cycles[0].levels[1].offsite.attempts") >= 1, failed.prettify());
+            assertTrue(failed.getString("cycles[0].levels[1].offsite.reason").contains(dataset + "1.tar.gz"),
+                    failed.prettify());
+            assertTrue(failed.getString("cycles[0].levels[1].offsite.nextAttempt") != null, failed.prettify());
             JsonPath down = offsiteCheck();
             assertEquals("DOWN", down.getString("checks.find { it.name == 'backup-offsite' }.status"));
             assertTrue(down.getString("checks.find { it.name == 'backup-offsite' }.data.reason")
@@ -92,6 +103,8 @@ class OffsiteHttpTest {
                 .value("backup_offsite_pending_levels", Map.of("dataset", dataset)).orElse(-1.0) == 0.0);
         long both = archiveBytes + Files.size(archive.resolveSibling(dataset + "1.tar.gz"));
         assertEquals((double) both, metrics().value("backup_offsite_bytes", Map.of("dataset", dataset)).orElseThrow());
+        assertEquals("uploaded", as("viewer").get("/api/datasets/" + dataset).then().statusCode(200).extract()
+                .jsonPath().getString("cycles[0].levels[1].offsite.status"));
         assertEquals("UP", offsiteCheck().getString("checks.find { it.name == 'backup-offsite' }.status"));
     }
 }
