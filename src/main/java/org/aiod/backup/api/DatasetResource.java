@@ -37,6 +37,9 @@ public class DatasetResource {
     private final DatasetCatalog catalog;
     private final JobService jobs;
     private final Scheduler scheduler;
+    /** Each level's off-site state (issue #14); field-injected to leave the constructor as it is. */
+    @jakarta.inject.Inject
+    org.aiod.backup.offsite.OffsiteService offsite;
 
     public DatasetResource(DatasetCatalog catalog, JobService jobs, Scheduler scheduler) {
         this.catalog = catalog;
@@ -74,13 +77,13 @@ public class DatasetResource {
     @Path("{name}")
     @Operation(summary = "Get a dataset", description = "Its cycles and levels: archive sizes, times and each "
             + "archive's checksum state: listed in its cycle's SHA256SUMS, unlisted, verified (when, how deep) or "
-            + "corrupt, as the last verify found it. Needs role backup-viewer or above.")
+            + "corrupt, as the last verify found it; with off-site copies on, its off-site state. Needs role backup-viewer or above.")
     @APIResponse(responseCode = "200", description = "The dataset", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
     @APIResponse(responseCode = "404", description = "Not a managed dataset", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public DatasetView get(@PathParam("name") String name) {
-        return catalog.dataset(name).map(DatasetView::of).orElseThrow(
+        return catalog.dataset(name).map(d -> DatasetView.of(d, offsite.enabled() ? offsite::level : null)).orElseThrow(
                 () -> new ApiException.NotFound(org.aiod.backup.job.ErrorCode.UNKNOWN_DATASET, "unknown dataset '" + name + "'"));
     }
 }

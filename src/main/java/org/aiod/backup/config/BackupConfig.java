@@ -119,6 +119,8 @@ public interface BackupConfig {
      * message or HTTP body can carry a hook. Empty: no hooks.
      */
     Map<String, DatasetHooks> hooks();
+    /** Off-site copies of every level in S3-compatible object storage ({@code backup.offsite.*}); off without a bucket. */
+    Offsite offsite();
 
     /** The retention policy of {@code backup.retention.*}: {@link RetentionPolicy#KEEP_ALL}'s rules when none is set. */
     default RetentionPolicy retentionPolicy() {
@@ -269,5 +271,84 @@ public interface BackupConfig {
         /** Finished jobs kept in the journal; older ones are pruned, oldest first. */
         @WithDefault("1000")
         int keep();
+    }
+
+    /**
+     * Off-site copies ({@code backup.offsite.*}): every committed level (its archive, then the cycle's
+     * {@code SHA256SUMS} and snapshot file) is uploaded to an S3-compatible bucket under the backup root's own layout,
+     * {@code <prefix>/<dataset>/<dataset>_<cycle>/<file>}, by a background uploader that never holds up a backup.
+     */
+    interface Offsite {
+        /** The bucket the copies go to; unset (the default): no off-site copies, and every other setting is ignored. */
+        Optional<String> bucket();
+
+        /**
+         * The S3 endpoint, a URL such as {@code http://minio:9000} for MinIO, Ceph RGW or Garage; unset: AWS S3 in
+         * {@code backup.offsite.region}.
+         */
+        Optional<String> endpoint();
+
+        /**
+         * The region to sign requests for ({@code eu-west-1}); S3-compatible stores mostly accept any, so it defaults
+         * to {@code us-east-1}.
+         */
+        @WithDefault("us-east-1")
+        String region();
+
+        /**
+         * The key prefix every object is written under, without a leading or trailing {@code /} (e.g.
+         * {@code backups/host-a}); unset: the bucket's top, so the bucket mirrors the backup root.
+         */
+        Optional<String> prefix();
+
+        /**
+         * Path-style requests ({@code http://host/bucket/key}) instead of virtual-host style
+         * ({@code http://bucket.host/key}): what MinIO and most self-hosted stores need.
+         */
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /** The access key id; unset: the AWS default credentials chain (environment, profile, instance role). */
+        Optional<String> accessKey();
+
+        /** The secret access key, with {@code backup.offsite.access-key}. */
+        Optional<String> secretKey();
+
+        /** The storage class of uploaded objects ({@code STANDARD_IA}, {@code GLACIER_IR}, ...); unset: the store's default. */
+        Optional<String> storageClass();
+
+        /**
+         * Server-side encryption of uploaded objects: {@code AES256} or {@code aws:kms} (the bucket's or account's
+         * default key); unset: none asked (the bucket's default applies).
+         */
+        Optional<String> serverSideEncryption();
+
+        /**
+         * Files up to this size are uploaded in one request; larger archives in parts of this size (multipart upload),
+         * each checked by the store against its Content-MD5. AWS S3 needs at least {@code 5M}.
+         */
+        @WithDefault("16M")
+        @WithConverter(MemorySizeConverter.class)
+        MemorySize partSize();
+
+        /** The wait before a failed upload of a level is tried again; it doubles with each failure. */
+        @WithDefault("30s")
+        Duration retryInitial();
+
+        /** The longest wait between two attempts of a level's upload. */
+        @WithDefault("1h")
+        Duration retryMax();
+
+        /**
+         * How often the uploader looks for levels not uploaded yet (levels written by the command line or another
+         * process, and retries that are due); a backup of the service wakes it at once.
+         */
+        @WithDefault("1m")
+        Duration scanInterval();
+
+        /** Whether off-site copies are on: a bucket is set. */
+        default boolean enabled() {
+            return bucket().filter(b -> !b.isBlank()).isPresent();
+        }
     }
 }

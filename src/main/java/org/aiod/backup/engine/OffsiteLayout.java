@@ -1,0 +1,52 @@
+package org.aiod.backup.engine;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where the files of a level go in an {@link OffsiteStore}: the backup root's own layout under a prefix,
+ * {@code <prefix>/<dataset>/<dataset>_<cycle>/<file>}, so that a copy of the bucket (say {@code aws s3 sync}) is a
+ * backup root that GNU tar, the legacy scripts and this service read as they read the local one.
+ */
+public final class OffsiteLayout {
+
+    private final String prefix;
+
+    /** @param prefix the key prefix, {@code null} or empty for the bucket's top; slashes around it are ignored */
+    public OffsiteLayout(String prefix) {
+        String p = prefix == null ? "" : prefix.strip();
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        this.prefix = p;
+    }
+
+    /** The key prefix without slashes around it; empty for the bucket's top. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The key of the file {@code fileName} of {@code cycle} of {@code dataset}. */
+    public String key(String dataset, long cycle, String fileName) {
+        if (!DatasetName.isValid(dataset)) {
+            throw new BackupException.InvalidDataset("invalid dataset name '" + dataset + "'");
+        }
+        String relative = dataset + "/" + dataset + "_" + cycle + "/" + fileName;
+        return prefix.isEmpty() ? relative : prefix + "/" + relative;
+    }
+
+    /**
+     * The files that make a level off-site, in the order they are uploaded: its archive (the level exists off-site
+     * once it is there, as on disk), then the cycle's {@code SHA256SUMS} and snapshot file as they are at upload
+     * time, the same order a backup commits them in.
+     *
+     * @param cycleDirectory the cycle directory on disk
+     * @param archive        the level's archive in it
+     */
+    public static List<Path> levelFiles(String dataset, Path cycleDirectory, Path archive) {
+        return List.of(archive, cycleDirectory.resolve(Layout.SUMS), cycleDirectory.resolve(dataset + ".snar"));
+    }
+}

@@ -1,0 +1,43 @@
+package org.aiod.backup.engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * An object store that keeps off-site copies of the backup root's files under keys of {@link OffsiteLayout}. Plain
+ * Java, so that the engine's layout rules and the code that decides what to upload know nothing of a client library;
+ * the service's implementation is S3's ({@code org.aiod.backup.offsite.S3OffsiteStore}).
+ */
+public interface OffsiteStore {
+
+    /**
+     * Copies {@code file} to {@code key}, replacing what is there, and checks that the store holds it whole: each
+     * request body is checked by the store against the digest sent with it, and the object's size is read back.
+     * The file is read once, from one open channel, so a file renamed or deleted meanwhile is still read whole.
+     *
+     * @param expectedSha256 the SHA-256 the file must have (its line in {@code SHA256SUMS}); when it has another,
+     *                       nothing is sent and this throws. {@code null}: no expectation
+     * @return the object stored, with the SHA-256 of the bytes read
+     * @throws java.nio.file.NoSuchFileException when {@code file} no longer exists (a prune took its cycle)
+     * @throws IOException when the store cannot be reached, refuses the object, or holds other than what was sent
+     */
+    StoredObject put(String key, Path file, String expectedSha256) throws IOException;
+
+    /** The object at {@code key}, or empty when there is none. */
+    Optional<StoredObject> stat(String key) throws IOException;
+
+    /** Checks that the store answers and the bucket exists; throws, saying why, when not. */
+    void check() throws IOException;
+
+    /**
+     * An object in the store.
+     *
+     * @param key    its key
+     * @param size   its size in bytes
+     * @param sha256 the SHA-256 of its content (lowercase hex) as recorded when it was put, or {@code null} when the
+     *               store does not say (an object not put by this service)
+     */
+    record StoredObject(String key, long size, String sha256) {
+    }
+}

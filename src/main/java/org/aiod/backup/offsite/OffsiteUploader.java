@@ -1,0 +1,260 @@
+package org.aiod.backup.offsite;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.aiod.backup.catalog.CycleEntry;
+import org.aiod.backup.catalog.DatasetCatalog;
+import org.aiod.backup.catalog.DatasetEntry;
+import org.aiod.backup.catalog.LevelEntry;
+import org.aiod.backup.engine.OffsiteLayout;
+import org.aiod.backup.engine.OffsiteStore;
+import org.jboss.logging.Logger;
+
+/**
+ * Copies every committed level to the off-site store on a thread of its own, so a backup never waits for it.
+ *
+ * <p>Each round finds the levels on disk through the {@link DatasetCatalog} (levels written by the command line,
+ * another process or the legacy scripts too), gives each new one the state {@code PENDING}, and uploads those that are
+ * due, oldest cycle and level first: the archive, then the cycle's {@code SHA256SUMS} and snapshot file as they are
+ * then ({@link OffsiteLayout#levelFiles}). A failed attempt makes the level {@code FAILED} with its reason and a next
+ * attempt after a wait that doubles from {@code retry-initial} up to {@code retry-max}; it is tried until it succeeds.
+ * Every state is kept on disk ({@link OffsiteStates}), so a restart goes on where it stopped.
+ *
+ * <p>It takes no dataset lock: an upload may take hours, and a backup must not wait for it. What makes that safe: an
+ * archive is never rewritten once committed, {@code SHA256SUMS} and the snapshot file are replaced by a rename, and
+ * each file is read through one open channel, so a file renamed or deleted meanwhile is still read whole. A prune
+ * that removes a cycle before its levels are uploaded makes their files vanish: the attempt fails, and the next round,
+ * seeing the level gone from disk, forgets it (logged). Uploaded levels stay recorded: their copies stay off-site.
+ */
+public final class OffsiteUploader implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OffsiteUploader.class);
+
+    private static final Comparator<OffsiteLevel> ORDER = Comparator.comparing(OffsiteLevel::dataset)
+            .thenComparingLong(OffsiteLevel::cycle).thenComparingInt(OffsiteLevel::level);
+
+    private final DatasetCatalog catalog;
+    private final OffsiteStore store;
+    private final OffsiteLayout layout;
+    private final OffsiteStates states;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+    private final Duration scanInterval;
+    private final Clock clock;
+    private final Semaphore wakeups = new Semaphore(0);
+    private volatile Thread thread;
+    private volatile boolean stopped;
+
+    /**
+     * @param stateDirectory where the states are kept ({@code <state-dir>/offsite})
+     * @param retryInitial   the wait after a level's first failed attempt; doubled after each further one
+     * @param retryMax       the longest wait between two attempts
+     * @param scanInterval   how often the levels on disk are looked at when nothing wakes the uploader
+     */
+    public OffsiteUploader(DatasetCatalog catalog, OffsiteStore store, OffsiteLayout layout, Path stateDirectory,
+            Duration retryInitial, Duration retryMax, Duration scanInterval, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.layout = layout;
+        this.states = new OffsiteStates(stateDirectory);
+        this.retryInitial = retryInitial;
+        this.retryMax = retryMax;
+        this.scanInterval = scanInterval;
+        this.clock = clock;
+    }
+
+    /** Starts the uploader's thread, which runs a round at once. */
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        stopped = false;
+        Thread t = new Thread(this::loop, "offsite-uploader");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** Runs a round soon (a backup committed a level). */
+    public void wake() {
+        wakeups.release();
+    }
+
+    /** Stops the thread, waiting for the upload under way to end or fail. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+            thread = null;
+            stopped = true;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The off-site state of every level known, sorted by dataset, cycle and level. */
+    public List<OffsiteLevel> levels() {
+        return states.all().stream().sorted(ORDER).toList();
+    }
+
+    /** The off-site state of one level, if known. */
+    public Optional<OffsiteLevel> level(String dataset, long cycle, int level) {
+        return states.get(dataset, cycle, level);
+    }
+
+    /** Checks that the store answers; throws, saying why, when not. */
+    public void checkStore() throws IOException {
+        store.check();
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try {
+                round();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "off-site round failed; the next one tries again");
+            }
+            try {
+                long waitMillis = nextWait().toMillis();
+                if (wakeups.tryAcquire(Math.max(1, waitMillis), TimeUnit.MILLISECONDS)) {
+                    wakeups.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Until the earliest due attempt, at most the scan interval. */
+    private Duration nextWait() {
+        Instant now = clock.instant();
+        Duration wait = scanInterval;
+        for (OffsiteLevel l : states.all()) {
+            if (l.waiting() && l.nextAttempt() != null) {
+                Duration until = Duration.between(now, l.nextAttempt());
+                if (until.compareTo(wait) < 0) {
+                    wait = until.isNegative() ? Duration.ZERO : until;
+                }
+            }
+        }
+        return wait;
+    }
+
+    /** One round: the levels on disk looked at, then every due upload tried. Runs on the uploader's thread. */
+    synchronized void round() {
+        Map<String, Located> onDisk = scan();
+        Instant now = clock.instant();
+        List<OffsiteLevel> due = new ArrayList<>();
+        for (OffsiteLevel state : states.all()) {
+            if (!state.waiting()) {
+                continue;
+            }
+            if (!onDisk.containsKey(state.id())) {
+                // pruned (or deleted by hand) before its upload: nothing left to copy
+                LOG.warnf("off-site: %s cycle %d level %d is gone from disk before its upload; forgotten",
+                        state.dataset(), state.cycle(), state.level());
+                states.remove(state);
+                continue;
+            }
+            if (state.nextAttempt() == null || !state.nextAttempt().isAfter(now)) {
+                due.add(state);
+            }
+        }
+        due.sort(ORDER);
+        for (OffsiteLevel state : due) {
+            if (stopped && Thread.currentThread() == thread) {
+                return;
+            }
+            upload(state, onDisk.get(state.id()));
+        }
+    }
+
+    /** A level on disk: its cycle directory and entry. */
+    private record Located(Path cycleDirectory, LevelEntry level) {
+    }
+
+    private Map<String, Located> scan() {
+        Map<String, Located> found = new HashMap<>();
+        Instant now = clock.instant();
+        for (DatasetEntry dataset : catalog.datasets()) {
+            for (CycleEntry cycle : dataset.cycles()) {
+                for (LevelEntry level : (Iterable<LevelEntry>) Stream.concat(cycle.levels().stream(),
+                        cycle.levelsAfterGap().stream())::iterator) {
+                    found.put(OffsiteLevel.id(dataset.name(), cycle.cycle(), level.level()),
+                            new Located(cycle.directory(), level));
+                    if (states.get(dataset.name(), cycle.cycle(), level.level()).isEmpty()) {
+                        states.put(OffsiteLevel.pending(dataset.name(), cycle.cycle(), level.level(),
+                                level.modified(), now));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private void upload(OffsiteLevel state, Located located) {
+        List<Path> files = OffsiteLayout.levelFiles(state.dataset(), located.cycleDirectory(),
+                located.level().archive());
+        List<String> notes = new ArrayList<>();
+        long archiveBytes = 0;
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
+                String key = layout.key(state.dataset(), state.cycle(), file.getFileName().toString());
+                boolean archive = i == 0;
+                try {
+                    OffsiteStore.StoredObject stored = store.put(key, file, archive ? located.level().sha256() : null);
+                    if (archive) {
+                        archiveBytes = stored.size();
+                    }
+                } catch (NoSuchFileException e) {
+                    if (archive) {
+                        throw e;
+                    }
+                    // a level written by the legacy scripts has no SHA256SUMS; a crash between the commit and the
+                    // snapshot's rename leaves none yet: the archive is what a restore needs
+                    notes.add("no " + file.getFileName() + " on disk to copy");
+                }
+            }
+            states.put(state.uploaded(archiveBytes, clock.instant(), notes.isEmpty() ? null : String.join("; ", notes)));
+        } catch (IOException | RuntimeException e) {
+            Duration wait = backoff(state.attempts());
+            String why = e instanceof NoSuchFileException ? "its archive " + e.getMessage() + " is gone from disk"
+                    : String.valueOf(e.getMessage() == null ? e : e.getMessage());
+            OffsiteLevel failed = state.failed(why, clock.instant().plus(wait));
+            states.put(failed);
+            LOG.warnf("off-site upload of %s cycle %d level %d failed (attempt %d, next in %s): %s", state.dataset(),
+                    state.cycle(), state.level(), failed.attempts(), wait, why);
+        }
+    }
+
+    /** The wait after {@code failedBefore} earlier failures and this one: retry-initial doubled, up to retry-max. */
+    Duration backoff(int failedBefore) {
+        Duration wait = retryInitial;
+        for (int i = 0; i < failedBefore && wait.compareTo(retryMax) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(retryMax) > 0 ? retryMax : wait;
+    }
+}

@@ -1,0 +1,46 @@
+package org.aiod.backup.offsite;
+
+import java.nio.file.Path;
+
+/** One S3Proxy for a {@code @QuarkusTest}'s profile, which the test stops and starts again. */
+public final class S3ProxyTesting {
+
+    public static final String IDENTITY = S3ProxyServer.IDENTITY;
+    public static final String CREDENTIAL = S3ProxyServer.CREDENTIAL;
+
+    private static S3ProxyServer server;
+
+    private S3ProxyTesting() {
+    }
+
+    /** Starts the server with {@code bucket} made; returns its endpoint. */
+    public static synchronized String start(Path directory, String bucket) throws Exception {
+        server = new S3ProxyServer(directory).start();
+        try (var client = server.client()) {
+            client.createBucket(b -> b.bucket(bucket));
+        }
+        return server.endpoint();
+    }
+
+    /** Takes the store down (the port stops answering). */
+    public static synchronized void down() throws Exception {
+        server.stop();
+    }
+
+    /** Brings it back with the objects it had. */
+    public static synchronized void up() throws Exception {
+        server.start();
+    }
+
+    public static synchronized void close() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            server = null;
+        }
+    }
+}

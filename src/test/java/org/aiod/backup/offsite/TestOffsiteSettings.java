@@ -1,0 +1,78 @@
+package org.aiod.backup.offsite;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+
+import org.aiod.backup.config.BackupConfig;
+
+/** {@code backup.offsite.*} for a test's S3Proxy, with the path style and keys it needs. */
+record TestOffsiteSettings(String endpointUrl, String bucketName, String keyPrefix, long partBytes)
+        implements BackupConfig.Offsite {
+
+    @Override
+    public Optional<String> bucket() {
+        return Optional.of(bucketName);
+    }
+
+    @Override
+    public Optional<String> endpoint() {
+        return Optional.of(endpointUrl);
+    }
+
+    @Override
+    public String region() {
+        return "us-east-1";
+    }
+
+    @Override
+    public Optional<String> prefix() {
+        return Optional.ofNullable(keyPrefix);
+    }
+
+    @Override
+    public boolean pathStyle() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> accessKey() {
+        return Optional.of(S3ProxyServer.IDENTITY);
+    }
+
+    @Override
+    public Optional<String> secretKey() {
+        return Optional.of(S3ProxyServer.CREDENTIAL);
+    }
+
+    @Override
+    public Optional<String> storageClass() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> serverSideEncryption() {
+        return Optional.empty();
+    }
+
+    @Override
+    public MemorySize partSize() {
+        return new MemorySize(java.math.BigInteger.valueOf(partBytes));
+    }
+
+    @Override
+    public Duration retryInitial() {
+        return Duration.ofMillis(200);
+    }
+
+    @Override
+    public Duration retryMax() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public Duration scanInterval() {
+        return Duration.ofSeconds(30);
+    }
+}
