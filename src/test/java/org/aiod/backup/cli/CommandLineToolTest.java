@@ -381,7 +381,8 @@ class CommandLineToolTest {
     }
 
     private static List<String> java(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(CliProcess.javaBinary(), "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(CliProcess.javaBinary(), CliProcess.QUICK_START.get(0),
+                CliProcess.QUICK_START.get(1), "-cp", System.getProperty("java.class.path"),
                 mainClass));
         command.addAll(List.of(args));
         return command;
