@@ -46,6 +46,13 @@ public class JobRunner implements LeftoverCleanup {
      */
     private final JobStore journal;
 
+    /**
+     * The off-site objects' check a {@code checksums} verify adds, in the service with off-site copies on; unset
+     * outside the service (the command line keeps no off-site state to check against).
+     */
+    @jakarta.inject.Inject
+    jakarta.enterprise.inject.Instance<OffsiteAudit> offsiteAudits;
+
     @jakarta.inject.Inject
     JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
         this(engine, catalog, config, metrics, new PlanFiles(PlanFiles.beside(config.journalDir())), null);
@@ -362,7 +369,9 @@ public class JobRunner implements LeftoverCleanup {
         lockWaited(job, s.lockWait(), true);
         VerifyResult result = VerifyResult.of(s);
         JobError error = null;
-        if (!s.passed()) {
+        List<String> offsite = depth == VerifyDepth.CHECKSUMS && offsiteAudits != null && offsiteAudits.isResolvable()
+                ? offsiteAudits.get().problems(job.dataset()) : List.of();
+        if (!s.passed() || !offsite.isEmpty()) {
             List<String> found = new java.util.ArrayList<>();
             long corrupt = result.count(LevelCheck.Status.CORRUPT);
             long missing = result.count(LevelCheck.Status.MISSING);
@@ -376,6 +385,7 @@ public class JobRunner implements LeftoverCleanup {
                 found.add("the drill of cycle " + s.drill().cycle() + " level " + s.drill().level() + " found "
                         + s.drill().problems().size() + " bad members, first: " + s.drill().problems().get(0));
             }
+            found.addAll(offsite);
             error = new JobError(ErrorCode.VERIFY_FAILED, "verify (" + result.depth() + ") of dataset '"
                     + job.dataset() + "' found damage: " + String.join("; ", found));
         }

@@ -40,6 +40,13 @@ public final class S3ProxyTesting {
         }
     }
 
+    /** Removes the object at {@code key}, as a mistaken lifecycle rule or hand would. */
+    public static synchronized void delete(String bucket, String key) {
+        try (var client = server.client()) {
+            client.deleteObject(b -> b.bucket(bucket).key(key));
+        }
+    }
+
     /** The content of the object at {@code key}. */
     public static synchronized byte[] get(String bucket, String key) {
         try (var client = server.client()) {
