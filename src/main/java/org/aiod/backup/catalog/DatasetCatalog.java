@@ -1,5 +1,6 @@
 package org.aiod.backup.catalog;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -16,10 +18,14 @@ import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.config.EngineProducer;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.CycleInfo;
+import org.aiod.backup.engine.DatasetName;
 import org.aiod.backup.engine.Engine;
+import org.aiod.backup.engine.FetchSummary;
 import org.aiod.backup.engine.LevelCheck;
 import org.aiod.backup.engine.LevelInfo;
 import org.aiod.backup.engine.LevelVerified;
+import org.aiod.backup.engine.OffsiteLayout;
+import org.aiod.backup.engine.OffsiteStore;
 import org.aiod.backup.engine.ProgressListener;
 import org.aiod.backup.engine.TreeEntry;
 import org.aiod.backup.engine.VerifyDepth;
@@ -41,10 +47,14 @@ public class DatasetCatalog {
     private final Engine engine;
     /** The datasets named in {@code backup.datasets}; empty: every dataset the engine finds. */
     private final List<String> configured;
+    /** The off-site store restores and {@code fetch} read from; {@code null} with off-site copies off. */
+    private final OffsiteStore offsiteStore;
+    private final OffsiteLayout offsiteLayout;
 
     @Inject
     DatasetCatalog(Engine engine, BackupConfig config) {
-        this(engine, config.datasets().orElse(List.of()));
+        this(engine, config.datasets().orElse(List.of()), EngineProducer.offsiteStore(config).orElse(null),
+                new OffsiteLayout(config.offsite().prefix().orElse(null)));
     }
 
     /**
@@ -54,8 +64,30 @@ public class DatasetCatalog {
      *                   that has backups
      */
     public DatasetCatalog(Engine engine, List<String> configured) {
+        this(engine, configured, null, null);
+    }
+
+    /**
+     * A catalog over {@code engine} that also knows the off-site copies in {@code offsiteStore} under
+     * {@code offsiteLayout} (both {@code null}: off-site copies off).
+     */
+    public DatasetCatalog(Engine engine, List<String> configured, OffsiteStore offsiteStore,
+            OffsiteLayout offsiteLayout) {
         this.engine = engine;
         this.configured = List.copyOf(configured);
+        this.offsiteStore = offsiteStore;
+        this.offsiteLayout = offsiteStore == null ? null : offsiteLayout;
+    }
+
+    @PreDestroy
+    void closeOffsiteStore() {
+        if (offsiteStore instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // shutting down: the client's connections go with the process
+            }
+        }
     }
 
     /** A catalog outside the service (the one-shot command line): no CDI. */
@@ -73,9 +105,73 @@ public class DatasetCatalog {
         return configured.isEmpty() ? engine.datasets() : configured;
     }
 
-    /** Whether {@code name} is a managed dataset. */
+    /**
+     * Whether {@code name} is a managed dataset. Without {@code backup.datasets}, a dataset that has backups only
+     * off-site is managed too (a new host with an empty backup root); the store is asked only when the name is not
+     * found on disk, and a store that cannot be read then counts as not having it.
+     */
     public boolean manages(String name) {
-        return names().contains(name);
+        if (names().contains(name)) {
+            return true;
+        }
+        if (!configured.isEmpty() || offsiteStore == null || !DatasetName.isValid(name)) {
+            return false;
+        }
+        try {
+            return !offsiteCycles(name).isEmpty();
+        } catch (BackupException e) {
+            return false;
+        }
+    }
+
+    /** Whether off-site copies are on: restores and {@code fetch} can read levels from the store. */
+    public boolean offsiteEnabled() {
+        return offsiteStore != null;
+    }
+
+    /**
+     * The cycles of {@code dataset} that have levels in the off-site store, each with its levels there (ascending);
+     * empty with off-site copies off. Read from the store on every call.
+     *
+     * @throws BackupException.OffsiteUnavailable the store cannot be listed
+     */
+    public Map<Long, List<Integer>> offsiteCycles(String dataset) {
+        if (offsiteStore == null) {
+            return Map.of();
+        }
+        List<OffsiteStore.StoredObject> objects;
+        try {
+            objects = offsiteStore.list(offsiteLayout.datasetPrefix(dataset));
+        } catch (IOException e) {
+            throw new BackupException.OffsiteUnavailable("cannot list dataset '" + dataset
+                    + "' in the off-site store: " + e.getMessage(), e);
+        }
+        Map<Long, List<Integer>> cycles = new java.util.TreeMap<>();
+        offsiteLayout.byCycle(dataset, objects).forEach((cycle, files) -> {
+            List<Integer> levels = List.copyOf(OffsiteLayout.levels(dataset, files).keySet());
+            if (!levels.isEmpty()) {
+                cycles.put(cycle, levels);
+            }
+        });
+        return cycles;
+    }
+
+    /**
+     * Brings from the off-site store the levels of {@code dataset} (of one cycle, or of all when {@code cycle} is
+     * null) that the backup root lacks, and with {@code replaceCorrupt} those whose local archive fails its
+     * {@code SHA256SUMS} line; each checked before it lands (see the engine's {@code fetch}).
+     *
+     * @throws BackupException.OffsiteCorrupt     a download failed its check; nothing of it was written
+     * @throws BackupException.OffsiteUnavailable the store could not be read, or off-site copies are off
+     */
+    public FetchReport fetch(String dataset, Long cycle, boolean replaceCorrupt) {
+        if (offsiteStore == null) {
+            throw new BackupException.OffsiteUnavailable("off-site copies are off (backup.offsite.bucket is not set):"
+                    + " there is nothing to fetch from", null);
+        }
+        FetchSummary s = engine.fetch(dataset, cycle, replaceCorrupt, offsiteStore, offsiteLayout);
+        return new FetchReport(s.dataset(), s.fetched().stream().map(f -> new FetchReport.FetchedLevel(f.cycle(),
+                f.level(), f.bytes(), f.reason().name().toLowerCase(java.util.Locale.ROOT))).toList());
     }
 
     /** Every managed dataset with its cycles. */

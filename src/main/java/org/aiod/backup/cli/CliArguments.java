@@ -70,7 +70,7 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
     }
 
     enum Verb {
-        BACKUP, RESTORE, LIST, VERIFY, PRUNE, HELP;
+        BACKUP, RESTORE, LIST, VERIFY, PRUNE, FETCH, HELP;
 
         /** The command's word on the line, such as {@code backup}. */
         String word() {
@@ -136,6 +136,10 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
               prune [<dataset>] [--dry-run]         remove the cycles backup.retention.* does not keep, each
                                                     whole (no dataset: every dataset, one after another);
                                                     --dry-run: only list them and the bytes they hold
+              fetch <dataset> [<cycle>]             rebuild the local copy from the off-site store
+                                                    (backup.offsite.*): download every level of the dataset
+                                                    (or of the cycle) the backup root lacks, each checked
+                                                    against the store's SHA256SUMS before it lands
               --help, -h                            this text; <command> --help: that command's usage
 
             Options, on every command and anywhere on the line (--name VALUE or --name=VALUE); they take the
@@ -220,6 +224,18 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
                     Exit status: 0 none corrupt; 1 a corrupt or missing level, a failed drill, or another
                     failure; 2 the command line is wrong.
                     --json: the job (verify.levels, verify.drill); with a cycle {dataset, cycle, levels}.
+                    """,
+            Verb.FETCH, """
+                    Usage: aiod-backup fetch <dataset> [<cycle>] [options]
+
+                    Rebuilds the local copy of the dataset (of every cycle, or of the one given) from the off-site
+                    store of backup.offsite.*: downloads each level the backup root lacks, checks it against the
+                    store's SHA256SUMS and the object's recorded sha256, and renames it into its cycle under the
+                    dataset's lock; a cycle the backup root lacks appears whole or not at all. Prints each level
+                    fetched. Exit status: 0 done (also when nothing was lacking); 1 failed (off-site copies off,
+                    the store unreachable, a download that failed its check: nothing of it written); 2 the
+                    command line is wrong.
+                    --json: {dataset, cycle, fetched: [{cycle, level, bytes, reason}]}.
                     """,
             Verb.PRUNE, """
                     Usage: aiod-backup prune [<dataset>] [--dry-run] [options]
@@ -367,6 +383,11 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
                 arity(command, rest, 0, 1);
                 yield new CliArguments(Verb.PRUNE, rest.isEmpty() ? null : rest.get(0), null, null, null, overrides,
                         flags);
+            }
+            case "fetch" -> {
+                arity(command, rest, 1, 2);
+                yield new CliArguments(Verb.FETCH, rest.get(0), rest.size() > 1 ? number(rest.get(1), "cycle") : null,
+                        null, null, overrides);
             }
             default -> throw new UsageException("unknown command '" + command
                     + "' (expected restore, backup, list, verify or --help)");

@@ -28,6 +28,7 @@ import org.aiod.backup.api.DatasetView;
 import org.aiod.backup.catalog.CycleEntry;
 import org.aiod.backup.catalog.CycleLevel;
 import org.aiod.backup.catalog.DatasetCatalog;
+import org.aiod.backup.catalog.FetchReport;
 import org.aiod.backup.catalog.LevelEntry;
 import org.aiod.backup.catalog.LevelVerification;
 import org.aiod.backup.config.BackupConfig;
@@ -159,6 +160,7 @@ public final class CommandLineTool {
                         ? verify(DatasetCatalog.standalone(config), command.dataset(), command.cycle())
                         : verifyJob(JobRunner.standalone(config), command.dataset(), command.depth());
                 case PRUNE -> prune(config, command.dataset(), command.restore().dryRun());
+                case FETCH -> fetch(DatasetCatalog.standalone(config), command.dataset(), command.cycle());
                 case HELP -> OK;
             };
         } catch (BackupException e) {
@@ -381,6 +383,24 @@ public final class CommandLineTool {
             return FAILED;
         }
         text.println(checks.size() + " archives read to the end, none corrupt");
+        return OK;
+    }
+
+    /** {@code fetch <dataset> [<cycle>]}: the levels the backup root lacks, brought from the off-site store. */
+    private int fetch(DatasetCatalog catalog, String dataset, Long cycle) {
+        FetchReport report = catalog.fetch(dataset, cycle, false);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("dataset", dataset);
+        document.put("cycle", cycle);
+        document.put("fetched", report.levels());
+        emit(document);
+        for (String line : report.lines()) {
+            text.println("fetched " + line);
+        }
+        text.println(report.levels().isEmpty()
+                ? "nothing to fetch: the backup root has every level of '" + dataset + "'"
+                        + (cycle == null ? "" : " cycle " + cycle) + " that the off-site store has"
+                : report.levels().size() + " levels of '" + dataset + "' fetched from the off-site store");
         return OK;
     }
 

@@ -3,8 +3,12 @@ package org.aiod.backup.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
+import java.util.Optional;
+
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
+import org.aiod.backup.engine.OffsiteStore;
+import org.aiod.backup.offsite.S3OffsiteStore;
 
 /** Builds the engine from the configuration. */
 public class EngineProducer {
@@ -26,5 +30,13 @@ public class EngineProducer {
             options = options.withCompressionLevel(config.compressionLevel().getAsInt());
         }
         return new Engine(options);
+    }
+
+    /**
+     * The off-site store of {@code backup.offsite.*} that restores and {@code fetch} read from, when a bucket is set;
+     * the caller closes it.
+     */
+    public static Optional<OffsiteStore> offsiteStore(BackupConfig config) {
+        return config.offsite().enabled() ? Optional.of(S3OffsiteStore.create(config.offsite())) : Optional.empty();
     }
 }

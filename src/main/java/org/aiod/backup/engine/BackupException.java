@@ -14,7 +14,8 @@ public abstract class BackupException extends RuntimeException {
     public enum Kind {
         DATASET_NOT_FOUND, INVALID_DATASET, NO_SUCH_CYCLE, NO_SUCH_LEVEL, NO_LEVEL_AT, CHAIN_BROKEN,
         DATASET_NOT_A_DIRECTORY, LOCK_TIMEOUT, CORRUPT_ARCHIVE, UNSAFE_MEMBER, NOT_WRITABLE, DISK_FULL,
-        UNSUPPORTED_ENVIRONMENT, IO_ERROR, INVALID_PATH, NO_SUCH_PATH, TARGET_NOT_EMPTY, INSUFFICIENT_SPACE
+        UNSUPPORTED_ENVIRONMENT, IO_ERROR, INVALID_PATH, NO_SUCH_PATH, TARGET_NOT_EMPTY, INSUFFICIENT_SPACE,
+        OFFSITE_CORRUPT, OFFSITE_UNAVAILABLE
     }
 
     private final Kind kind;
@@ -186,6 +187,23 @@ public abstract class BackupException extends RuntimeException {
     public static final class UnsupportedEnvironment extends BackupException {
         public UnsupportedEnvironment(String message) {
             super(Kind.UNSUPPORTED_ENVIRONMENT, message);
+        }
+    }
+
+    /**
+     * A file downloaded from the off-site store is not what the store's {@code SHA256SUMS} (or the object's recorded
+     * {@code sha256} or size) says it must be: it was discarded, nothing of it was written into the backup root.
+     */
+    public static final class OffsiteCorrupt extends BackupException {
+        public OffsiteCorrupt(String message) {
+            super(Kind.OFFSITE_CORRUPT, message);
+        }
+    }
+
+    /** The off-site store could not be read (unreachable, refused, or a transfer broke off). */
+    public static final class OffsiteUnavailable extends BackupException {
+        public OffsiteUnavailable(String message, Throwable cause) {
+            super(Kind.OFFSITE_UNAVAILABLE, message, cause);
         }
     }
 

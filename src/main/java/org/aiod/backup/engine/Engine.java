@@ -20,6 +20,7 @@ public final class Engine {
     private final Browser browser;
     private final Pruner pruner;
     private final VerifyRecords verifyRecords;
+    private final OffsiteFetch offsiteFetch;
 
     public Engine(EngineOptions options) {
         this(options, FileContent.DIRECT);
@@ -36,6 +37,7 @@ public final class Engine {
         this.leftovers = new Leftovers(layout);
         this.browser = new Browser(layout);
         this.pruner = new Pruner(options, layout, inventory, verifyRecords);
+        this.offsiteFetch = new OffsiteFetch(options, layout);
     }
 
     public EngineOptions options() {
@@ -116,6 +118,23 @@ public final class Engine {
     public List<LevelVerified> verifications(String dataset) {
         Layout.requireValidName(dataset);
         return verifyRecords.current(dataset);
+    }
+
+    /**
+     * Brings into the backup root the levels of {@code dataset} (of one cycle, or of all when {@code cycle} is null)
+     * that {@code store} holds under {@code offsite} and the backup root lacks, and, with {@code replaceCorrupt},
+     * those whose local archive fails its {@code SHA256SUMS} line (every local archive of those cycles is read for
+     * that). Each is downloaded, checked against the store's {@code SHA256SUMS} and the object's recorded
+     * {@code sha256} and size, and renamed into its cycle under the dataset's lock; a cycle absent locally appears
+     * whole in one rename (see "Off-site copies" in docs/design.md).
+     *
+     * @throws BackupException.OffsiteCorrupt     a download failed its check: it was discarded, nothing of it written
+     * @throws BackupException.OffsiteUnavailable the store could not be read
+     */
+    public FetchSummary fetch(String dataset, Long cycle, boolean replaceCorrupt, OffsiteStore store,
+            OffsiteLayout offsite) {
+        return offsiteFetch.fetch(dataset, cycle, replaceCorrupt, Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(offsite, "offsite"));
     }
 
     /**

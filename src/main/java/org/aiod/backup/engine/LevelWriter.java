@@ -231,7 +231,7 @@ record LevelWriter(EngineOptions options, Layout layout, FileContent fileContent
         return Files.createDirectories(tmp);
     }
 
-    private static Comparator<String> levelOrder(String dataset) {
+    static Comparator<String> levelOrder(String dataset) {
         Pattern pattern = Layout.archivePattern(dataset);
         return Comparator.comparingLong((String name) -> {
             Matcher m = pattern.matcher(name);

@@ -2,6 +2,10 @@ package org.aiod.backup.engine;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the files of a level go in an {@link OffsiteStore}: the backup root's own layout under a prefix,
@@ -36,6 +40,51 @@ public final class OffsiteLayout {
         }
         String relative = dataset + "/" + dataset + "_" + cycle + "/" + fileName;
         return prefix.isEmpty() ? relative : prefix + "/" + relative;
+    }
+
+    /** The prefix of every key of {@code dataset}, ending with {@code /}. */
+    public String datasetPrefix(String dataset) {
+        if (!DatasetName.isValid(dataset)) {
+            throw new BackupException.InvalidDataset("invalid dataset name '" + dataset + "'");
+        }
+        return prefix.isEmpty() ? dataset + "/" : prefix + "/" + dataset + "/";
+    }
+
+    /**
+     * The objects of {@code dataset} among {@code objects} (a listing of {@link #datasetPrefix}), by cycle, then by
+     * file name; keys that are not {@code <dataset>_<cycle>/<file>} under the dataset's prefix are left out.
+     */
+    public Map<Long, Map<String, OffsiteStore.StoredObject>> byCycle(String dataset,
+            List<OffsiteStore.StoredObject> objects) {
+        String datasetPrefix = datasetPrefix(dataset);
+        Pattern relative = Pattern.compile(Pattern.quote(dataset) + "_(\\d{1,18})/([^/]+)");
+        Map<Long, Map<String, OffsiteStore.StoredObject>> cycles = new TreeMap<>();
+        for (OffsiteStore.StoredObject o : objects) {
+            if (!o.key().startsWith(datasetPrefix)) {
+                continue;
+            }
+            Matcher m = relative.matcher(o.key().substring(datasetPrefix.length()));
+            if (m.matches()) {
+                cycles.computeIfAbsent(Long.parseLong(m.group(1)), c -> new TreeMap<>()).put(m.group(2), o);
+            }
+        }
+        return cycles;
+    }
+
+    /**
+     * The levels that exist off-site in {@code cycleObjects} (one cycle's of {@link #byCycle}): level to the file
+     * name of its archive. A level exists off-site once its archive is there.
+     */
+    public static Map<Integer, String> levels(String dataset, Map<String, OffsiteStore.StoredObject> cycleObjects) {
+        Pattern archive = Layout.archivePattern(dataset);
+        Map<Integer, String> levels = new TreeMap<>();
+        for (String name : cycleObjects.keySet()) {
+            Matcher m = archive.matcher(name);
+            if (m.matches()) {
+                levels.put(Integer.parseInt(m.group(1)), name);
+            }
+        }
+        return levels;
     }
 
     /**

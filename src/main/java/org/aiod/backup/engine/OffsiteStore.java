@@ -2,6 +2,8 @@ package org.aiod.backup.engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,6 +29,23 @@ public interface OffsiteStore {
     /** The object at {@code key}, or empty when there is none. */
     Optional<StoredObject> stat(String key) throws IOException;
 
+    /**
+     * Copies the object at {@code key} into {@code file} (created; it must not exist), as the store sends it. Checks
+     * nothing of the content: the caller compares it with what the object and {@code SHA256SUMS} say it must be.
+     *
+     * @return the object as the store described it when sending it (size, {@code sha256} metadata, time)
+     * @throws java.nio.file.NoSuchFileException when there is no object at {@code key}
+     * @throws IOException when the store cannot be reached or the transfer breaks off
+     */
+    StoredObject get(String key, Path file) throws IOException;
+
+    /**
+     * Every object whose key starts with {@code prefix}, sorted by key. A listing does not carry the objects'
+     * metadata: their {@link StoredObject#sha256()} is {@code null} and their {@link StoredObject#modified()} the
+     * store's own time of the object.
+     */
+    List<StoredObject> list(String prefix) throws IOException;
+
     /** Checks that the store answers and the bucket exists; throws, saying why, when not. */
     void check() throws IOException;
 
@@ -36,8 +55,11 @@ public interface OffsiteStore {
      * @param key    its key
      * @param size   its size in bytes
      * @param sha256 the SHA-256 of its content (lowercase hex) as recorded when it was put, or {@code null} when the
-     *               store does not say (an object not put by this service)
+     *               store does not say (an object not put by this service, or one from a listing)
+     * @param modified the modification time of the file it was put from, as recorded when it was put (an archive's
+     *               is the moment its level was committed); else the store's own time of the object (when it was
+     *               put); {@code null} when unknown
      */
-    record StoredObject(String key, long size, String sha256) {
+    record StoredObject(String key, long size, String sha256, Instant modified) {
     }
 }

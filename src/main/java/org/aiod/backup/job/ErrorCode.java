@@ -110,6 +110,17 @@ public enum ErrorCode {
      * {@code hooks} say what the hook printed.
      */
     HOOK_FAILED(500, ExitStatus.FAILED),
+    /**
+     * A level fetched from the off-site store ({@code backup.offsite.*}) for a restore or {@code fetch} is not what
+     * the store's {@code SHA256SUMS} or the object's recorded {@code sha256} says: it was discarded, nothing was
+     * written into the backup root.
+     */
+    OFFSITE_CORRUPT(500, ExitStatus.FAILED),
+    /**
+     * The off-site store could not be read when a restore or {@code fetch} needed it (unreachable, refused, or a
+     * transfer broke off); nothing half-fetched was left. 502: the service depends on the store that failed.
+     */
+    OFFSITE_UNAVAILABLE(502, ExitStatus.FAILED),
     /** The JVM cannot represent file names faithfully. */
     UNSUPPORTED_ENVIRONMENT(500, ExitStatus.FAILED),
     /** Any other I/O failure. */
@@ -164,6 +175,8 @@ public enum ErrorCode {
             case NO_SUCH_PATH -> NO_SUCH_PATH;
             case TARGET_NOT_EMPTY -> TARGET_NOT_EMPTY;
             case INSUFFICIENT_SPACE -> INSUFFICIENT_SPACE;
+            case OFFSITE_CORRUPT -> OFFSITE_CORRUPT;
+            case OFFSITE_UNAVAILABLE -> OFFSITE_UNAVAILABLE;
         };
     }
 

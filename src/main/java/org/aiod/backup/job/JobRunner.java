@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.aiod.backup.catalog.CycleEntry;
 import org.aiod.backup.catalog.CycleLevel;
 import org.aiod.backup.catalog.DatasetCatalog;
+import org.aiod.backup.catalog.FetchReport;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.BackupSummary;
@@ -44,6 +45,13 @@ public class JobRunner implements LeftoverCleanup {
      * the service lists and counts command-line runs too; {@code null} in the service, whose job service journals.
      */
     private final JobStore journal;
+
+    /**
+     * The off-site objects' check a {@code checksums} verify adds, in the service with off-site copies on; unset
+     * outside the service (the command line keeps no off-site state to check against).
+     */
+    @jakarta.inject.Inject
+    jakarta.enterprise.inject.Instance<OffsiteAudit> offsiteAudits;
 
     @jakarta.inject.Inject
     JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
@@ -179,12 +187,27 @@ public class JobRunner implements LeftoverCleanup {
                     try {
                         catalog.levelAt(dataset, CommandRules.parseAt(options.at()));
                     } catch (BackupException e) {
-                        return reject(ErrorCode.of(e), e.getMessage());
+                        // levels only off-site are fetched when the job runs, and the choice made among all then
+                        if (!(e instanceof BackupException.NoLevelAt) || !hasOffsiteLevels(dataset)) {
+                            return reject(ErrorCode.of(e), e.getMessage());
+                        }
                     }
                     return Optional.empty();
                 }
                 Optional<CycleEntry> cycle = catalog.cycles(dataset).stream()
                         .filter(c -> c.cycle() == restore.cycle() && c.lastLevel() >= 0).findFirst();
+                if (cycle.isEmpty() || (restore.level() != null && restore.level() > cycle.get().highestLevel())) {
+                    // what the backup root lacks may be off-site: fetched when the job runs
+                    try {
+                        if (offsiteHas(dataset, restore.cycle(), restore.level())) {
+                            return Optional.empty();
+                        }
+                    } catch (BackupException e) {
+                        return reject(ErrorCode.of(e), "dataset '" + dataset + "' has no cycle " + restore.cycle()
+                                + (restore.level() == null ? "" : " level " + restore.level()) + " on disk, and "
+                                + e.getMessage());
+                    }
+                }
                 // levels after a gap exist: the engine refuses them with CHAIN_BROKEN, which says more than
                 // NO_SUCH_LEVEL
                 if (cycle.isEmpty()) {
@@ -261,6 +284,11 @@ public class JobRunner implements LeftoverCleanup {
         if (notAllowed.isPresent()) {
             return job.failed(Instant.now(), notAllowed.get());
         }
+        List<String> fetchNotes = new java.util.ArrayList<>();
+        if (catalog.offsiteEnabled()) {
+            // a point in time is chosen among the levels of every cycle: those only off-site are fetched first
+            fetchMissing(job.dataset(), options.at() != null ? null : job.cycle(), fetchNotes);
+        }
         long cycle;
         Integer level;
         if (options.at() != null) {
@@ -280,8 +308,29 @@ public class JobRunner implements LeftoverCleanup {
             // every path, for the plan files: the planner holds one entry per path of the level already
             spec = spec.withPlanLimit(Integer.MAX_VALUE);
         }
-        RestoreSummary s = engine.restore(spec, progress);
+        RestoreSummary s;
+        try {
+            s = engine.restore(spec, progress);
+        } catch (BackupException.CorruptArchive e) {
+            if (!catalog.offsiteEnabled()) {
+                throw e;
+            }
+            // the off-site copy replaces each archive of the cycle that fails its SHA256SUMS line, then the restore
+            // runs again; when none does (an archive damaged before its checksum was taken), the failure stands
+            FetchReport replaced = catalog.fetch(job.dataset(), cycle, true);
+            if (replaced.levels().isEmpty()) {
+                throw e;
+            }
+            replaced.lines().forEach(l -> fetchNotes.add("fetched from the off-site store: " + l));
+            s = engine.restore(spec, progress);
+        }
         lockWaited(job, s.lockWait(), true);
+        if (!fetchNotes.isEmpty()) {
+            List<String> warnings = new java.util.ArrayList<>(fetchNotes);
+            warnings.addAll(s.warnings());
+            s = new RestoreSummary(s.dataset(), s.cycle(), s.level(), s.files(), s.bytes(), s.deleted(),
+                    List.copyOf(warnings), s.duration(), s.lockWait(), s.plan());
+        }
         if (s.plan() != null) {
             List<String> warnings = new java.util.ArrayList<>(s.warnings());
             if (plans != null) {
@@ -320,7 +369,9 @@ public class JobRunner implements LeftoverCleanup {
         lockWaited(job, s.lockWait(), true);
         VerifyResult result = VerifyResult.of(s);
         JobError error = null;
-        if (!s.passed()) {
+        List<String> offsite = depth == VerifyDepth.CHECKSUMS && offsiteAudits != null && offsiteAudits.isResolvable()
+                ? offsiteAudits.get().problems(job.dataset()) : List.of();
+        if (!s.passed() || !offsite.isEmpty()) {
             List<String> found = new java.util.ArrayList<>();
             long corrupt = result.count(LevelCheck.Status.CORRUPT);
             long missing = result.count(LevelCheck.Status.MISSING);
@@ -334,6 +385,7 @@ public class JobRunner implements LeftoverCleanup {
                 found.add("the drill of cycle " + s.drill().cycle() + " level " + s.drill().level() + " found "
                         + s.drill().problems().size() + " bad members, first: " + s.drill().problems().get(0));
             }
+            found.addAll(offsite);
             error = new JobError(ErrorCode.VERIFY_FAILED, "verify (" + result.depth() + ") of dataset '"
                     + job.dataset() + "' found damage: " + String.join("; ", found));
         }
@@ -372,6 +424,49 @@ public class JobRunner implements LeftoverCleanup {
         if (metrics != null) {
             metrics.lockWaited(job.type(), job.dataset(), wait, acquired);
         }
+    }
+
+    /**
+     * Fetches from the off-site store the levels of {@code dataset} (of {@code cycle}, or of every cycle) that the
+     * backup root lacks, noting each in {@code notes}. A store that cannot be read is only a note when the backup
+     * root has levels of its own to restore from (of the cycle, or any); otherwise the restore fails with it.
+     */
+    private void fetchMissing(String dataset, Long cycle, List<String> notes) {
+        try {
+            catalog.fetch(dataset, cycle, false).lines()
+                    .forEach(l -> notes.add("fetched from the off-site store: " + l));
+        } catch (BackupException.OffsiteUnavailable e) {
+            boolean local = catalog.cycles(dataset).stream()
+                    .anyMatch(c -> c.lastLevel() >= 0 && (cycle == null || c.cycle() == cycle));
+            if (!local) {
+                throw e;
+            }
+            notes.add("the off-site store could not be read, the restore used the backup root alone: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Whether the off-site store has levels of {@code dataset}; false when off or when it cannot be read. */
+    private boolean hasOffsiteLevels(String dataset) {
+        try {
+            return !catalog.offsiteCycles(dataset).isEmpty();
+        } catch (BackupException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the off-site store has {@code cycle} of {@code dataset} (with its level 0, and {@code level} when
+     * given); false with off-site copies off.
+     *
+     * @throws BackupException.OffsiteUnavailable the store cannot be listed
+     */
+    private boolean offsiteHas(String dataset, long cycle, Integer level) {
+        if (!catalog.offsiteEnabled()) {
+            return false;
+        }
+        List<Integer> levels = catalog.offsiteCycles(dataset).get(cycle);
+        return levels != null && levels.contains(0) && (level == null || levels.contains(level));
     }
 
     private static Optional<JobError> reject(ErrorCode code, String message) {

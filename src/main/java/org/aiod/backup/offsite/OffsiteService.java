@@ -26,6 +26,7 @@ import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.OffsiteLayout;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobListener;
+import org.aiod.backup.job.OffsiteAudit;
 import org.aiod.backup.job.JobState;
 import org.aiod.backup.job.JobType;
 
@@ -45,7 +46,7 @@ import org.aiod.backup.job.JobType;
  * With off-site copies off there is no uploader and no per-dataset gauge; the other two are 0.
  */
 @ApplicationScoped
-public class OffsiteService implements JobListener {
+public class OffsiteService implements JobListener, OffsiteAudit {
 
     static final String PENDING = "backup.offsite.pending.levels";
     static final String BYTES = "backup.offsite";
@@ -132,6 +133,13 @@ public class OffsiteService implements JobListener {
             throw new IOException("off-site copies are off or not started");
         }
         u.checkStore();
+    }
+
+    /** The off-site objects of the dataset's uploaded levels that are missing or differ (empty when off). */
+    @Override
+    public List<String> problems(String dataset) {
+        OffsiteUploader u = uploader;
+        return u == null ? List.of() : u.audit(dataset);
     }
 
     /** A backup that committed a level: upload it now rather than at the next scan. */

@@ -195,6 +195,11 @@ public final class OffsiteUploader implements AutoCloseable {
     }
 
     private Map<String, Located> scan() {
+        return scan(true);
+    }
+
+    /** The levels on disk; with {@code register}, each not known yet is given the state {@code PENDING}. */
+    private Map<String, Located> scan(boolean register) {
         Map<String, Located> found = new HashMap<>();
         Instant now = clock.instant();
         for (DatasetEntry dataset : catalog.datasets()) {
@@ -203,7 +208,7 @@ public final class OffsiteUploader implements AutoCloseable {
                         cycle.levelsAfterGap().stream())::iterator) {
                     found.put(OffsiteLevel.id(dataset.name(), cycle.cycle(), level.level()),
                             new Located(cycle.directory(), level));
-                    if (states.get(dataset.name(), cycle.cycle(), level.level()).isEmpty()) {
+                    if (register && states.get(dataset.name(), cycle.cycle(), level.level()).isEmpty()) {
                         states.put(OffsiteLevel.pending(dataset.name(), cycle.cycle(), level.level(),
                                 level.modified(), now));
                     }
@@ -211,6 +216,51 @@ public final class OffsiteUploader implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * The off-site objects of {@code dataset}'s uploaded levels still on disk that are missing or differ: the
+     * archive must be there with the local archive's size and the {@code sha256} of its local {@code SHA256SUMS}
+     * line; the cycle's {@code SHA256SUMS} and snapshot file must be there (their content follows later levels, so
+     * only their existence is checked). One line per problem, naming the object; a store that cannot be read is one.
+     * Levels waiting for their upload are not looked at: their state says where they are.
+     */
+    public List<String> audit(String dataset) {
+        List<String> problems = new ArrayList<>();
+        // read-only: the uploader's thread alone writes the states
+        for (Map.Entry<String, Located> entry : scan(false).entrySet()) {
+            Located located = entry.getValue();
+            String[] id = entry.getKey().split("/");
+            if (!id[0].equals(dataset)) {
+                continue;
+            }
+            long cycle = Long.parseLong(id[1]);
+            Optional<OffsiteLevel> state = states.get(dataset, cycle, located.level().level());
+            if (state.isEmpty() || state.get().waiting()) {
+                continue;
+            }
+            List<Path> files = OffsiteLayout.levelFiles(dataset, located.cycleDirectory(), located.level().archive());
+            for (int i = 0; i < files.size(); i++) {
+                String key = layout.key(dataset, cycle, files.get(i).getFileName().toString());
+                try {
+                    Optional<OffsiteStore.StoredObject> stored = store.stat(key);
+                    if (stored.isEmpty()) {
+                        problems.add("off-site object " + key + " of cycle " + cycle + " level "
+                                + located.level().level() + " is missing");
+                    } else if (i == 0 && stored.get().size() != located.level().size()) {
+                        problems.add("off-site object " + key + " holds " + stored.get().size() + " bytes, the local"
+                                + " archive " + located.level().size());
+                    } else if (i == 0 && !String.valueOf(located.level().sha256()).equalsIgnoreCase(
+                            String.valueOf(stored.get().sha256()))) {
+                        problems.add("off-site object " + key + " has sha256 " + stored.get().sha256() + ", the local"
+                                + " SHA256SUMS lists " + located.level().sha256());
+                    }
+                } catch (IOException e) {
+                    problems.add("off-site object " + key + " cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        return problems;
     }
 
     private void upload(OffsiteLevel state, Located located) {

@@ -6,11 +6,15 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -26,15 +30,19 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
@@ -59,6 +67,11 @@ public final class S3OffsiteStore implements OffsiteStore, AutoCloseable {
 
     /** The object metadata holding the whole file's SHA-256 (sent as {@code x-amz-meta-sha256}). */
     static final String SHA256_METADATA = "sha256";
+    /**
+     * The object metadata holding the modification time of the file it was put from (ISO-8601): an archive's is the
+     * moment its level was committed, which a point-in-time restore of a fetched copy goes by.
+     */
+    static final String MTIME_METADATA = "mtime";
 
     private final S3Client client;
     private final String bucket;
@@ -109,16 +122,18 @@ public final class S3OffsiteStore implements OffsiteStore, AutoCloseable {
     public StoredObject put(String key, Path file, String expectedSha256) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
+            String mtime = Files.getLastModifiedTime(file).toInstant().toString();
             String sha256 = sha256(channel, size);
             if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha256)) {
                 throw new IOException(file + " has SHA-256 " + sha256 + ", not " + expectedSha256
                         + " as listed in SHA256SUMS: not uploaded (the local copy is damaged; verify it)");
             }
             try {
+                Map<String, String> metadata = Map.of(SHA256_METADATA, sha256, MTIME_METADATA, mtime);
                 if (size <= partSize) {
-                    putWhole(key, channel, size, sha256);
+                    putWhole(key, channel, size, metadata);
                 } else {
-                    putInParts(key, channel, size, sha256);
+                    putInParts(key, channel, size, metadata);
                 }
             } catch (SdkException e) {
                 throw new IOException("cannot upload " + file + " to s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
@@ -133,10 +148,11 @@ public final class S3OffsiteStore implements OffsiteStore, AutoCloseable {
         }
     }
 
-    private void putWhole(String key, FileChannel channel, long size, String sha256) throws IOException {
+    private void putWhole(String key, FileChannel channel, long size, Map<String, String> metadata)
+            throws IOException {
         byte[] body = read(channel, 0, (int) size);
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key).contentLength(size)
-                .contentMD5(md5(body, body.length)).metadata(Map.of(SHA256_METADATA, sha256));
+                .contentMD5(md5(body, body.length)).metadata(metadata);
         if (storageClass != null) {
             request.storageClass(StorageClass.fromValue(storageClass));
         }
@@ -146,9 +162,10 @@ public final class S3OffsiteStore implements OffsiteStore, AutoCloseable {
         client.putObject(request.build(), RequestBody.fromBytes(body));
     }
 
-    private void putInParts(String key, FileChannel channel, long size, String sha256) throws IOException {
+    private void putInParts(String key, FileChannel channel, long size, Map<String, String> metadata)
+            throws IOException {
         CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
-                .metadata(Map.of(SHA256_METADATA, sha256));
+                .metadata(metadata);
         if (storageClass != null) {
             create.storageClass(StorageClass.fromValue(storageClass));
         }
@@ -188,7 +205,8 @@ public final class S3OffsiteStore implements OffsiteStore, AutoCloseable {
     public Optional<StoredObject> stat(String key) throws IOException {
         try {
             HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new StoredObject(key, head.contentLength(), head.metadata().get(SHA256_METADATA)));
+            return Optional.of(new StoredObject(key, head.contentLength(), head.metadata().get(SHA256_METADATA),
+                    modified(head.metadata().get(MTIME_METADATA), head.lastModified())));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
@@ -197,6 +215,53 @@ public final class S3OffsiteStore implements OffsiteStore, AutoCloseable {
         } catch (SdkException e) {
             throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public StoredObject get(String key, Path file) throws IOException {
+        try {
+            GetObjectResponse response = client.getObject(b -> b.bucket(bucket).key(key),
+                    ResponseTransformer.toFile(file));
+            return new StoredObject(key, response.contentLength(), response.metadata().get(SHA256_METADATA),
+                    modified(response.metadata().get(MTIME_METADATA), response.lastModified()));
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException("s3://" + bucket + "/" + key, null, "no such object in the store");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new NoSuchFileException("s3://" + bucket + "/" + key, null, "no such object in the store");
+            }
+            throw new IOException("cannot download s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("cannot download s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) throws IOException {
+        try {
+            List<StoredObject> found = new ArrayList<>();
+            for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+                if (!o.key().endsWith("/")) { // the "directories" some stores (S3Proxy's filesystem backend) list
+                    found.add(new StoredObject(o.key(), o.size(), null, o.lastModified()));
+                }
+            }
+            found.sort(java.util.Comparator.comparing(StoredObject::key));
+            return found;
+        } catch (SdkException e) {
+            throw new IOException("cannot list s3://" + bucket + "/" + prefix + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The recorded modification time of the object's file, else the store's time of the object. */
+    private static Instant modified(String recorded, Instant stored) {
+        if (recorded != null) {
+            try {
+                return Instant.parse(recorded);
+            } catch (DateTimeParseException e) {
+                // not one this service wrote: the store's own time
+            }
+        }
+        return stored;
     }
 
     @Override

@@ -56,6 +56,8 @@ class ErrorCodeTest {
         TODAY.put("DISK_FULL", 500);
         TODAY.put("INSUFFICIENT_SPACE", 507);
         TODAY.put("HOOK_FAILED", 500);
+        TODAY.put("OFFSITE_CORRUPT", 500);
+        TODAY.put("OFFSITE_UNAVAILABLE", 502);
         TODAY.put("UNSUPPORTED_ENVIRONMENT", 500);
         TODAY.put("IO_ERROR", 500);
         TODAY.put("INTERRUPTED", 500);

@@ -32,6 +32,28 @@ public final class S3ProxyTesting {
         server.start();
     }
 
+    /** Replaces the object at {@code key} with {@code bytes}, without metadata, as damage in the store would. */
+    public static synchronized void overwrite(String bucket, String key, byte[] bytes) {
+        try (var client = server.client()) {
+            client.putObject(b -> b.bucket(bucket).key(key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+        }
+    }
+
+    /** Removes the object at {@code key}, as a mistaken lifecycle rule or hand would. */
+    public static synchronized void delete(String bucket, String key) {
+        try (var client = server.client()) {
+            client.deleteObject(b -> b.bucket(bucket).key(key));
+        }
+    }
+
+    /** The content of the object at {@code key}. */
+    public static synchronized byte[] get(String bucket, String key) {
+        try (var client = server.client()) {
+            return client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+        }
+    }
+
     public static synchronized void close() {
         try {
             if (server != null) {

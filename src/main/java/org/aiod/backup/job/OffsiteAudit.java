@@ -1,0 +1,18 @@
+package org.aiod.backup.job;
+
+import java.util.List;
+
+/**
+ * The check of a dataset's off-site objects that a {@code checksums} verify adds when off-site copies are on: the
+ * service's off-site copies implement it ({@code offsite.OffsiteService}), and the job runner fails the verify with
+ * {@link ErrorCode#VERIFY_FAILED} when it answers problems.
+ */
+public interface OffsiteAudit {
+
+    /**
+     * What is wrong with the off-site objects of {@code dataset}'s uploaded levels that are still on disk: one line
+     * per object missing, of another size, or with another {@code sha256} than the local {@code SHA256SUMS} lists,
+     * naming the object. Empty when everything is right, or when off-site copies are off.
+     */
+    List<String> problems(String dataset);
+}
