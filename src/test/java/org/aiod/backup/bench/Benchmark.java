@@ -97,9 +97,13 @@ public final class Benchmark {
     record ListenerCost(int files, int pairs, double[] none, double[] listening, long reports) {
     }
 
+    /** The JFR profile of one more engine run of a row that missed its target ({@code --profile}). */
+    record Bound(String section, String what, Profile.Summary summary, String error) {
+    }
+
     /** Everything one run measured. */
     record Outcome(Settings settings, String loadAtStart, List<Row> rows, List<SeriesSize> series,
-            ListenerCost listener, List<String> profile, List<String> failures) {
+            ListenerCost listener, List<Bound> bounds, List<String> failures) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,7 +114,7 @@ public final class Benchmark {
     private final List<Row> rows = new ArrayList<>();
     private final List<SeriesSize> series = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
-    private List<String> profile = List.of();
+    private final List<Bound> bounds = new ArrayList<>();
     private ListenerCost listener;
 
     Benchmark(Settings settings) throws IOException {
@@ -185,7 +189,8 @@ public final class Benchmark {
             // a small dataset is enough to see a per-file cost, and keeps a million-file run from doing it 16 times
             listenerCost(Math.min(10_000, Collections.min(settings.series())));
         }
-        return new Outcome(settings, load, List.copyOf(rows), List.copyOf(series), listener, profile, List.copyOf(failures));
+        return new Outcome(settings, load, List.copyOf(rows), List.copyOf(series), listener, List.copyOf(bounds),
+                List.copyOf(failures));
     }
 
     // ---------------------------------------------------------------------------------------------- the tools
@@ -350,15 +355,22 @@ public final class Benchmark {
                 level0Sides.put(tool, new Side(tool.label, level0Command.get(tool), level0.get(tool),
                         Files.size(archive(tool, state, name, 0)), check(tool, source, name, state, 0, level0Tree)));
             }
-            rows.add(new Row(section, "level 0, gzip, whole process", level0Sides.get(Tool.ENGINE_GZIP),
-                    level0Sides.get(Tool.TAR_LEGACY), 0.47, null));
+            Row gzip = new Row(section, "level 0, gzip, whole process", level0Sides.get(Tool.ENGINE_GZIP),
+                    level0Sides.get(Tool.TAR_LEGACY), 0.47, null);
+            rows.add(gzip);
             rows.add(new Row(section, "level 0, gzip, whole process, against pigz on every core",
                     level0Sides.get(Tool.ENGINE_GZIP), level0Sides.get(Tool.TAR_PIGZ), null,
                     "pigz's bound: the issue puts it at about 0.43 of the legacy command on 2 cores"));
-            rows.add(new Row(section, "level 0, zstd, whole process", level0Sides.get(Tool.ENGINE_ZSTD),
-                    level0Sides.get(Tool.TAR_ZSTD), 0.6, null));
-            if (settings.profile() && name.equals(settings.datasets().get(0))) {
-                profile = profileLevel0(source, name, out);
+            Row zstd = new Row(section, "level 0, zstd, whole process", level0Sides.get(Tool.ENGINE_ZSTD),
+                    level0Sides.get(Tool.TAR_ZSTD), 0.6, null);
+            rows.add(zstd);
+            for (Row row : List.of(gzip, zstd)) {
+                if (missed(row)) {
+                    Path state = cleanDir(out.resolve("profile"));
+                    profiled(row, source, backupCommand(row == gzip ? Tool.ENGINE_GZIP : Tool.ENGINE_ZSTD, source,
+                            name, state, 0, List.of()));
+                    Trees.deleteRecursively(state);
+                }
             }
             if (settings.serviceJar() != null) {
                 rows.add(inService(section, source, name, level0Sides.get(Tool.TAR_LEGACY), level0Tree));
@@ -415,6 +427,16 @@ public final class Benchmark {
      */
     private Row incrementalRow(String section, String what, Path source, String dataset, Path out, int level,
             TreeSnapshot expected, Double target, String note, List<String> jvm) throws Exception {
+        return incrementalRow(section, what, source, dataset, out, level, expected, target, note, jvm, true);
+    }
+
+    /**
+     * {@code check} false: the row's outputs are left unchecked here because a restore row of the same states and the
+     * same expected tree follows and checks them ({@link #checkedBy}); a million-file restore and tree comparison
+     * less per tool.
+     */
+    private Row incrementalRow(String section, String what, Path source, String dataset, Path out, int level,
+            TreeSnapshot expected, Double target, String note, List<String> jvm, boolean check) throws Exception {
         Tool[] pair = {Tool.ENGINE_GZIP, Tool.TAR_LEGACY};
         Map<Tool, Side> sides = new LinkedHashMap<>();
         Map<Tool, List<Sample>> samples = new LinkedHashMap<>();
@@ -437,9 +459,29 @@ public final class Benchmark {
             Path state = out.resolve(tool + "-" + level + "-0");
             sides.put(tool, new Side(tool.label, commands.get(tool), samples.get(tool),
                     Files.size(archive(tool, state, dataset, level)),
-                    check(tool, source, dataset, state, level, expected, jvm)));
+                    check ? check(tool, source, dataset, state, level, expected, jvm) : null));
         }
-        return new Row(section, what, sides.get(Tool.ENGINE_GZIP), sides.get(Tool.TAR_LEGACY), target, note);
+        Row row = new Row(section, what, sides.get(Tool.ENGINE_GZIP), sides.get(Tool.TAR_LEGACY), target, note);
+        if (missed(row)) {
+            Path state = copyState(out.resolve(Tool.ENGINE_GZIP + "-" + (level - 1) + "-0"), out.resolve("profile"));
+            profiled(row, source, backupCommand(Tool.ENGINE_GZIP, source, dataset, state, level, jvm));
+            Trees.deleteRecursively(state);
+        }
+        return row;
+    }
+
+    /**
+     * An incremental row left unchecked, with the checks of the restore row that restored its very states (levels
+     * 0..level of the first sample's state of each tool) and compared them with the same expected tree.
+     */
+    private static Row checkedBy(Row incremental, Row restore) {
+        Side engine = incremental.engine();
+        Side tar = incremental.tar();
+        return new Row(incremental.section(), incremental.what(),
+                new Side(engine.tool(), engine.command(), engine.samples(), engine.archiveBytes(),
+                        restore.engine().check()),
+                new Side(tar.tool(), tar.command(), tar.samples(), tar.archiveBytes(), restore.tar().check()),
+                incremental.target(), incremental.note());
     }
 
     /** {@code runs} timed restores of levels 0..level by each tool; every one is compared with {@code expected}. */
@@ -464,7 +506,14 @@ public final class Benchmark {
         }
         Side engine = new Side(pair[0].label, commands.get(pair[0]), samples.get(pair[0]), null, checks.get(pair[0]));
         Side tar = new Side(pair[1].label, commands.get(pair[1]), samples.get(pair[1]), null, checks.get(pair[1]));
-        return new Row(section, what, engine, tar, target, null);
+        Row row = new Row(section, what, engine, tar, target, null);
+        if (missed(row)) {
+            Path dest = cleanDir(work.resolve("restore"));
+            profiled(row, dest, restoreCommand(pair[0], source, dataset, out.resolve(pair[0] + "-" + level + "-0"),
+                    level, dest, jvm));
+            Trees.deleteRecursively(dest);
+        }
+        return row;
     }
 
     /** Whether levels 0..level of {@code state}, restored by the tool that wrote them, give {@code expected}. */
@@ -538,44 +587,36 @@ public final class Benchmark {
 
     // ---------------------------------------------------------------------------------------------- profile
 
-    /** One more engine level 0 with a JFR recording; the ten most sampled top frames, with their share. */
-    private List<String> profileLevel0(Path source, String dataset, Path out) throws Exception {
-        Path state = cleanDir(out.resolve("profile"));
-        Path recording = work.resolve("scratch").resolve("level0.jfr");
+    /** With {@code --profile}: whether a row's engine side gets a profiled run (a row with a target it missed). */
+    private boolean missed(Row row) {
+        return settings.profile() && !row.failed() && row.target() != null && row.ratio() > row.target();
+    }
+
+    /**
+     * One more run of a row's engine command (not one of its samples) with a JFR recording (the profile settings,
+     * deep stacks), summarised by {@link Profile}: the benchmark's clock around the process gives the wall time, the
+     * recording's first sample with an engine frame the end of the start-up.
+     */
+    private void profiled(Row row, Path dir, Command plain) throws Exception {
+        Path recording = work.resolve("scratch").resolve("profile.jfr");
         Files.deleteIfExists(recording);
-        Command plain = backupCommand(Tool.ENGINE_GZIP, source, dataset, state, 0, List.of());
-        log(dataset + " level 0 under JFR");
-        run(source, new Command(Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording
-                + ",settings=profile,dumponexit=true"), plain.words()));
-        Process print = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "print",
-                "--events", "jdk.ExecutionSample,jdk.NativeMethodSample", recording.toString())
-                .redirectErrorStream(true).start();
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        int total = 0;
-        boolean next = false;
-        for (String line : new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            if (line.contains("stackTrace = [")) {
-                next = true;
-            } else if (next) {
-                next = false;
-                String frame = line.trim();
-                int paren = frame.indexOf('(');
-                frame = paren > 0 ? frame.substring(0, paren) : frame;
-                counts.merge(frame, 1, Integer::sum);
-                total++;
-            }
+        String options = "-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=%s,"
+                + "settings=profile,dumponexit=true";
+        log(row.section() + " " + row.what() + ", engine under JFR");
+        String command = measure.shell(Map.of("JAVA_TOOL_OPTIONS", options.formatted("profile.jfr")), plain.words());
+        try {
+            Instant launched = Instant.now();
+            run(dir, new Command(Map.of("JAVA_TOOL_OPTIONS", options.formatted(recording)), plain.words()));
+            Instant exited = Instant.now();
+            bounds.add(new Bound(row.section(), row.what(), Profile.summarise(command, Profile.read(recording),
+                    launched, exited), null));
+        } catch (IOException e) {
+            // the row's samples stand; the page says that its profile is missing and why
+            bounds.add(new Bound(row.section(), row.what(), null, "`" + command + "` failed: "
+                    + e.getMessage().replace('\n', ' ')));
+        } finally {
+            Files.deleteIfExists(recording);
         }
-        print.waitFor();
-        int all = total;
-        List<String> top = new ArrayList<>();
-        top.add("`" + measure.shell(Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=level0.jfr,"
-                + "settings=profile"), plain.words()) + "`, then `jfr print --events jdk.ExecutionSample,"
-                + "jdk.NativeMethodSample`: " + all + " samples (all threads), top frames:");
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
-                .forEach(e -> top.add(String.format("%5.1f %%  `%s`", 100.0 * e.getValue() / Math.max(1, all),
-                        e.getKey())));
-        Trees.deleteRecursively(state);
-        return top;
     }
 
     // ---------------------------------------------------------------------------------------------- in-service rows
@@ -741,9 +782,12 @@ public final class Benchmark {
             for (Tool tool : pair) {
                 cleanDir(out.resolve(tool + "-" + (-1) + "-0"));
             }
-            sized.add(incrementalRow(section, "level 0", source, name, out, 0, level0Tree, 0.47, null, heap));
-            sized.add(restoreRow(section, "full restore of level 0", source, name, out, pair, 0, level0Tree, 0.5,
-                    heap));
+            // the restore rows that follow level 0 and level 6 restore exactly their states: they check them
+            Row level0 = incrementalRow(section, "level 0", source, name, out, 0, level0Tree, 0.47, null, heap, false);
+            Row restore0 = restoreRow(section, "full restore of level 0", source, name, out, pair, 0, level0Tree, 0.5,
+                    heap);
+            sized.add(checkedBy(level0, restore0));
+            sized.add(restore0);
             changeOnePercent(data, 1);
             sized.add(incrementalRow(section, "1 % incremental (level 1)", source, name, out, 1,
                     TreeSnapshot.of(data), 0.8, null, heap));
@@ -758,10 +802,12 @@ public final class Benchmark {
             }
             changeOnePercent(data, 6);
             TreeSnapshot level6Tree = TreeSnapshot.of(data);
-            sized.add(incrementalRow(section, "1 % incremental at level 6 of a 7-level chain", source, name, out, 6,
-                    level6Tree, 0.8, null, heap));
-            sized.add(restoreRow(section, "restore of the 7-level chain", source, name, out, pair, 6, level6Tree, 0.6,
-                    heap));
+            Row level6 = incrementalRow(section, "1 % incremental at level 6 of a 7-level chain", source, name, out, 6,
+                    level6Tree, 0.8, null, heap, false);
+            Row restore6 = restoreRow(section, "restore of the 7-level chain", source, name, out, pair, 6, level6Tree,
+                    0.6, heap);
+            sized.add(checkedBy(level6, restore6));
+            sized.add(restore6);
         } catch (Exception e) {
             failures.add(name + ": " + e);
             sized.add(failedRow(section, "the rest of " + files + " files", e));

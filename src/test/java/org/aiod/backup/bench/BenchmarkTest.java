@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.aiod.backup.engine.testing.TreeSnapshot;
@@ -90,6 +91,102 @@ class BenchmarkTest {
         assertTrue(check.startsWith("FAILED: 1 path(s) differ") && check.contains("a/b.txt"), check);
         Files.delete(restored.resolve("c.txt"));
         assertTrue(Benchmark.compare(expected, restored).startsWith("FAILED: 2 path(s) differ"));
+    }
+
+    /**
+     * The profile's buckets from a fixture of stacks (leaf first) as JFR records them: samples before the first one
+     * with an engine frame are the start-up, class loading anywhere in a stack wins after it, else the leaf-most frame
+     * a rule knows; the page's "bound by" names the dominant buckets and the wall split is cut at the engine's start.
+     */
+    @Test
+    void theProfileSortsSamplesIntoNamedBucketsByTheirStacks() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-30T12:00:00Z");
+        List<Profile.Stack> stacks = new java.util.ArrayList<>();
+        // 0.0-0.9 s: start-up, whatever the frames (the JVM reading its jar, Quarkus starting)
+        for (int i = 0; i < 10; i++) {
+            stacks.add(stack(t0.plusMillis(100 * i), "java.util.zip.Inflater.inflateBytesBytes",
+                    "java.util.zip.ZipFile$ZipFileInflaterInputStream.read", "io.quarkus.runtime.Application.start"));
+        }
+        // from 1.0 s on: the engine
+        for (int i = 0; i < 12; i++) {
+            stacks.add(stack(t0.plusMillis(1000 + 10 * i), "java.util.zip.Deflater.deflateBytesBytes",
+                    "java.util.zip.Deflater.deflate", "org.aiod.backup.engine.ParallelGzipOutputStream.deflate"));
+        }
+        stacks.add(stack(t0.plusMillis(1200), "sun.nio.fs.UnixNativeDispatcher.lstat0",
+                "sun.nio.fs.UnixNativeDispatcher.lstat", "org.aiod.backup.engine.FileStat.of"));
+        stacks.add(stack(t0.plusMillis(1210), "sun.nio.ch.FileDispatcherImpl.write0",
+                "org.aiod.backup.engine.TarOutput.file"));
+        stacks.add(stack(t0.plusMillis(1220), "java.lang.StringBuilder.append",
+                "org.aiod.backup.engine.TarOutput.header"));
+        stacks.add(stack(t0.plusMillis(1230), "sun.security.provider.SHA2.implCompress0",
+                "java.security.MessageDigest.update", "org.aiod.backup.engine.Checksums.sha256"));
+        stacks.add(stack(t0.plusMillis(1240), "java.util.zip.Inflater.inflateBytesBytes",
+                "java.util.zip.ZipFile$ZipFileInflaterInputStream.read", "java.lang.ClassLoader.loadClass",
+                "org.aiod.backup.engine.Archiver.run"));
+        stacks.add(stack(t0.plusMillis(1250), "com.github.luben.zstd.ZstdOutputStreamNoFinalizer.compressStream",
+                "org.aiod.backup.engine.Compressors.zstd"));
+        stacks.add(stack(t0.plusMillis(1260), "java.util.HashMap.put", "org.aiod.backup.engine.ChainTree.add"));
+        stacks.add(stack(t0.plusMillis(1270), "java.lang.Object.hashCode", "java.lang.Thread.run"));
+
+        Profile.Summary summary = Profile.summarise("cmd", stacks, t0.minusMillis(500), t0.plusMillis(3000));
+
+        assertEquals(t0.plusMillis(1000), summary.engineStart());
+        java.util.Map<String, Integer> buckets = new java.util.LinkedHashMap<>();
+        summary.buckets().forEach(b -> buckets.put(b.name(), b.samples()));
+        assertEquals(java.util.Map.of(Profile.DEFLATE, 12, Profile.STARTUP, 10, Profile.FILE_SYSTEM, 2, Profile.TAR, 1,
+                Profile.HASHING, 1, Profile.CLASS_LOADING, 1, Profile.ZSTD, 1, Profile.ENGINE_OTHER, 1, Profile.OTHER, 1),
+                buckets);
+        assertEquals(List.of(Profile.DEFLATE, Profile.STARTUP), summary.buckets().stream().limit(2)
+                .map(Profile.Share::name).toList(), "largest first");
+        assertEquals(Profile.DEFLATE + " 40 %, " + Profile.STARTUP + " 33 %", summary.boundBy());
+        assertEquals(1.5, summary.startupSeconds(), 1e-9);
+        assertEquals(3.5, summary.wallSeconds(), 1e-9);
+        assertEquals("java.util.zip.Deflater.deflateBytesBytes", summary.top().get(0).name());
+        assertEquals(12, summary.top().get(0).samples());
+        String lines = String.join("\n", Profile.lines(summary));
+        assertTrue(lines.contains("start-up until the engine's first sample 1.50 s (43 %)"), lines);
+        assertTrue(lines.contains("| " + Profile.DEFLATE + " | 12 | 40.0 % |"), lines);
+    }
+
+    /** A real recording (this JVM deflating and calling lstat) read back: its samples land in those two buckets. */
+    @Test
+    void aJfrRecordingIsReadAndItsDeflateAndLstatSamplesFoundByTheirBuckets() throws Exception {
+        Path recording = tmp.resolve("rec.jfr");
+        Trees.write(tmp.resolve("f.txt"), "x");
+        try (jdk.jfr.Recording jfr = new jdk.jfr.Recording()) {
+            // only the two sample events the page reads, at the profile settings' periods: a cheaper recording
+            jfr.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+            jfr.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(20));
+            jfr.start();
+            byte[] input = new byte[1 << 20];
+            new java.util.SplittableRandom(1).nextBytes(input);
+            byte[] output = new byte[input.length + 1024];
+            long end = System.nanoTime() + 400_000_000L;
+            while (System.nanoTime() < end) {
+                java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+                deflater.setInput(input);
+                deflater.finish();
+                deflater.deflate(output);
+                deflater.end();
+                for (int i = 0; i < 2000; i++) {
+                    Files.readAttributes(tmp.resolve("f.txt"), "unix:mode,ino,nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+            jfr.stop();
+            jfr.dump(recording);
+        }
+        List<Profile.Stack> stacks = Profile.read(recording);
+        Profile.Summary summary = Profile.summarise("cmd", stacks, null, null);
+        java.util.Set<String> buckets = new java.util.HashSet<>();
+        summary.buckets().forEach(b -> buckets.add(b.name()));
+        assertTrue(summary.samples() > 10, summary.toString());
+        assertTrue(buckets.contains(Profile.DEFLATE) && buckets.contains(Profile.FILE_SYSTEM), summary.toString());
+        assertFalse(buckets.contains(Profile.STARTUP), "no engine frame, so no start-up cut: " + summary);
+        assertTrue(Double.isNaN(summary.startupSeconds()));
+    }
+
+    private static Profile.Stack stack(java.time.Instant time, String... frames) {
+        return new Profile.Stack(time, List.of(frames));
     }
 
     /** A wrong command line is refused with exit 2 before anything is created; --help only prints. */

@@ -84,23 +84,41 @@ final class Results {
             } else if (row.target() != null && row.ratio() > row.target()) {
                 double allowed = row.target() * row.tar().medianWall();
                 missed.add(String.format(Locale.ROOT, "- %s, %s: %s against ≤ %s, over by %s (the engine took %s s "
-                        + "where the target allows %s s, %.0f %% more)", row.section(), row.what(), ratio(row.ratio()),
+                        + "where the target allows %s s, %.0f %% more)%s", row.section(), row.what(), ratio(row.ratio()),
                         ratio(row.target()), ratio(row.ratio() - row.target()), seconds(row.engine().medianWall()),
-                        seconds(allowed), 100 * (row.engine().medianWall() / allowed - 1)));
+                        seconds(allowed), 100 * (row.engine().medianWall() / allowed - 1),
+                        boundBy(outcome, row)));
             }
         }
         if (missed.isEmpty()) {
             missed.add("Every target of this run is reached.");
         }
         missed.forEach(line -> out.append(line).append('\n'));
-        if (!outcome.profile().isEmpty()) {
-            out.append("\nWhat bounds the engine's level 0 (a JFR profile of one more run of the first dataset's "
-                    + "engine row):\n\n");
-            out.append(outcome.profile().get(0)).append("\n\n");
-            outcome.profile().stream().skip(1).forEach(line -> out.append("    ").append(line).append('\n'));
+        if (outcome.bounds().isEmpty()) {
+            out.append("\nNo profiles in this run: `bench/run.sh --profile` adds a JFR profile of each engine row "
+                    + "that misses its target.\n");
         } else {
-            out.append("\nNo profile in this run: `bench/run.sh --profile` adds the top frames of a JFR recording of "
-                    + "the engine's level 0.\n");
+            out.append("\n## What bounds the rows that miss their target\n\n");
+            out.append("For each engine row that misses its target, one more run of its engine command (not one of "
+                    + "its samples) with a JFR recording (`settings=profile`: Java samples every 10 ms, native ones "
+                    + "every 20 ms, all threads), summarised by `org.aiod.backup.bench.Profile`. Every sample goes "
+                    + "to one bucket: samples before the first one with an `org.aiod.backup.engine` frame are the "
+                    + "start-up; after it, a sample with a class-loading or linking frame anywhere in its stack is "
+                    + "class loading; else the leaf-most frame that a rule knows names the bucket (`java.util.zip` "
+                    + "deflate/inflate, zstd-jni, `sun.security.provider` hashing, `sun.nio.fs`/"
+                    + "`FileDispatcherImpl`/`FileChannelImpl`/`java.io.File*Stream` file-system calls, the engine's "
+                    + "`TarOutput`/`TarInput`/`SnapshotFile`/`Names` tar headers, the rest of the engine, other). "
+                    + "Shares are of samples, so of the Java threads' time, not wall time; the wall split of each "
+                    + "run is the benchmark's clock around the process, cut at the time of the first engine sample."
+                    + "\n");
+            for (Benchmark.Bound bound : outcome.bounds()) {
+                out.append("\n### ").append(bound.section()).append(": ").append(bound.what()).append("\n\n");
+                if (bound.summary() == null) {
+                    out.append("No profile: ").append(bound.error()).append('\n');
+                } else {
+                    Profile.lines(bound.summary()).forEach(line -> out.append(line).append('\n'));
+                }
+            }
         }
 
         if (!outcome.series().isEmpty()) {
@@ -176,6 +194,23 @@ final class Results {
             outcome.failures().forEach(f -> out.append("- ").append(f.replace('\n', ' ')).append('\n'));
         }
         return out.toString();
+    }
+
+    /** "; bound by: ..." from the row's profile, if it has one. */
+    private static String boundBy(Outcome outcome, Row row) {
+        for (Benchmark.Bound bound : outcome.bounds()) {
+            if (bound.section().equals(row.section()) && bound.what().equals(row.what())) {
+                if (bound.summary() == null) {
+                    return "; no profile (it failed, see below)";
+                }
+                Profile.Summary summary = bound.summary();
+                double startup = summary.startupSeconds();
+                return "; bound by: " + summary.boundBy() + (Double.isNaN(startup) ? "" : String.format(Locale.ROOT,
+                        "; start-up until the engine's first sample %s s of the profiled run's %s s",
+                        seconds(startup), seconds(summary.wallSeconds())));
+            }
+        }
+        return "";
     }
 
     private static String verdict(Row row) {
