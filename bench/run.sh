@@ -17,13 +17,21 @@ Options:
   --work DIR        where data, archives and restores go, relative to the repository (default target/bench; data kept
                     there and reused by the next run with the same scale). Put it on tmpfs to keep disk noise out.
   --scale F         size of the two datasets, 0 < F <= 4 (1.0: mixed ~1.2 GiB in 20k files, many-small 200k
-                    files of 0-8 KiB; default 0.75, so that the default run fits in about 22 minutes on 2 cores)
+                    files of 0-8 KiB; default 0.75: the default run takes about 40 minutes on 2 cores, the
+                    figure of the page written at bf93c78; --estimate prints the model's figure for any options)
   --datasets LIST   comma-separated, of: mixed, many-small (default mixed,many-small); "none" for no dataset rows
   --runs N          samples per row, 1..20 (default 3)
   --series LIST     scale series sizes, comma-separated, of 10k, 100k, 1m or a count 1000..2000000
-                    (default 10k,100k); "none" for no series
+                    (default 10k,100k); "none" for no series. Time grows linearly with the files: on 2 cores
+                    100k takes about 7 min, 1m about 65 min at 3 runs (75 with --profile) and 31 min with
+                    --runs 1 (extrapolated from 10k and 100k; the 1M tree is generated once under --work and
+                    reused by later runs; it needs about 16 GiB there: 4 KiB blocks for the generated tree,
+                    its working copy and a restore, and the archives)
   --no-service      leave out the in-service rows (which start the packaged service)
-  --profile         add a JFR profile of the engine's level 0 (top frames) to the page
+  --profile         for each engine row that misses its target, one more run of its engine command under JFR:
+                    the page names what bounds it (deflate, zstd, file-system calls, tar headers, hashing,
+                    start-up, ...) with the share of samples, its top frames and the wall time split into
+                    start-up and the rest; adds about 4 min to the default run
   --no-build        use the existing target/quarkus-app and target/test-classes instead of building
   --output FILE     the page to write (default bench/RESULTS.md)
   --quick           a check of the script: tiny data, 1 run, series 2k (overrides --scale, --runs, --series)
@@ -120,27 +128,32 @@ if [ -n "$series" ]; then
 fi
 [ -z "$datasets" ] && [ -z "$series" ] && fail_usage "nothing to run: no dataset and no series"
 
-# A rough model of this run's length on a quiet 2-core machine (seconds), from issue #15's figures and the baselines
-# in shared/reference: per GiB of mixed data and per 1,000 small files, per sample and once (generation, tree
-# hashes, restore checks, chain building), plus about 1.5 s per start of the CLI's JVM.
+# A model of this run's length on a quiet 2-core machine (seconds), fitted to the page bench/run.sh --profile wrote
+# at bf93c78 (39 min 45 s: datasets at scale 0.75, 3 runs, series 10k and 100k, in-service rows): per sample, the
+# medians of both tools' rows; once per dataset, generation, copies, tree hashes, the restore checks and their
+# deletes, the chain's levels; with --profile, one more engine run of each row that missed its target (all did)
+# plus about 1.5 s of JFR start and reading per row. The series grows linearly in files (the 10k and 100k figures
+# fit k * 0.93 + 7 s per sample), so a million is an extrapolation (see --help).
 estimate() {
     awk -v scale="$scale" -v runs="$runs" -v datasets=",$datasets," -v series="${series_files[*]:-}" \
         -v service="$service" -v profile="$profile" 'BEGIN {
         svc = service == "true" ? 1 : 0
+        prof = profile == "true" ? 1 : 0
         t = 0
         if (index(datasets, ",mixed,")) {
             gib = 1.2 * scale
-            t += runs * (gib * (115 + svc * 25) + 10.5) + gib * 110 + 13.5 + svc * 15
-            if (profile == "true") t += gib * 30 + 2
+            t += runs * (gib * (190 + svc * 30) + 8) + gib * 150 + 30 + svc * 15 + prof * (gib * 50 + 9)
         }
         if (index(datasets, ",many-small,")) {
             k = 200 * scale
-            t += runs * (k * (0.51 + svc * 0.10) + 10.5) + k * 0.8 + 13.5 + svc * 15
+            t += runs * (k * (1.15 + svc * 0.125) + 4) + k * 2.5 + 20 + svc * 15 + prof * (k * 0.5 + 9)
         }
         n = split(series, s, " ")
         for (i = 1; i <= n; i++) {
             k = s[i] / 1000
-            t += runs * (k * 0.34 + 7.5) + k * 0.6 + 10.5
+            # per sample: both tools, 5 rows, and deleting the restored trees; once: generation, copy, 3 tree
+            # hashes, the level-1 restore checks and the 4 levels that build the chain
+            t += runs * (k * 1.0 + 7) + k * 0.85 + 10 + prof * (k * 0.54 + 8)
         }
         if (n > 0) {
             pairs = runs * 2 + 1 > 5 ? runs * 2 + 1 : 5
