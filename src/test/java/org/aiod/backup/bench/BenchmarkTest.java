@@ -121,10 +121,11 @@ class BenchmarkTest {
         stacks.add(stack(t0.plusMillis(1230), "sun.security.provider.SHA2.implCompress0",
                 "java.security.MessageDigest.update", "org.aiod.backup.engine.Checksums.sha256"));
         stacks.add(stack(t0.plusMillis(1240), "java.util.zip.Inflater.inflateBytesBytes",
-                "java.util.zip.ZipFile$ZipFileInflaterInputStream.read", "java.lang.ClassLoader.loadClass",
-                "org.aiod.backup.engine.Archiver.run"));
+                "java.io.RandomAccessFile.readBytes", "io.quarkus.bootstrap.runner.RunnerClassLoader.loadClass",
+                "org.aiod.backup.engine.Archiver.run", "io.quarkus.bootstrap.runner.QuarkusEntryPoint.main"));
+        // the main thread's stacks all start in Quarkus's entry point: that is not class loading
         stacks.add(stack(t0.plusMillis(1250), "com.github.luben.zstd.ZstdOutputStreamNoFinalizer.compressStream",
-                "org.aiod.backup.engine.Compressors.zstd"));
+                "org.aiod.backup.engine.Compressors.zstd", "io.quarkus.bootstrap.runner.QuarkusEntryPoint.main"));
         stacks.add(stack(t0.plusMillis(1260), "java.util.HashMap.put", "org.aiod.backup.engine.ChainTree.add"));
         stacks.add(stack(t0.plusMillis(1270), "java.lang.Object.hashCode", "java.lang.Thread.run"));
 

@@ -41,10 +41,13 @@ final class Profile {
 
     /**
      * Frames ({@code class.method}) that put a sample under class loading wherever they are in its stack: the cost of
-     * loading and linking code, not of the work that needed it.
+     * loading and linking code, not of the work that needed it. Quarkus's runner class loader and its jar reading, not
+     * all of {@code io.quarkus.bootstrap}: every stack of the main thread starts in its {@code QuarkusEntryPoint}.
      */
     private static final List<String> CLASS_LOADING_FRAMES = List.of("java.lang.ClassLoader.", "jdk.internal.loader.",
-            "io.quarkus.bootstrap.", "java.util.zip.ZipFile", "java.util.jar.", "java.lang.Class.forName",
+            "io.quarkus.bootstrap.runner.RunnerClassLoader.", "io.quarkus.bootstrap.runner.JarResource.",
+            "io.quarkus.bootstrap.runner.JarFileReference.", "java.util.zip.ZipFile", "java.util.jar.",
+            "java.lang.Class.forName",
             "java.lang.invoke.MethodHandleNatives.link", "java.lang.invoke.InnerClassLambdaMetafactory",
             "java.lang.invoke.BootstrapMethodInvoker");
 
