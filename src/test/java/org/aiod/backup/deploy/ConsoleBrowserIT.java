@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -157,8 +158,10 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("action-backup")).click();
 
         // the job appears in Activity from the stream, and its bar ends full and green
-        WebElement job = visible(By.cssSelector("#live li[data-job-id]"));
-        String jobId = job.getAttribute("data-job-id");
+        visible(By.cssSelector("#live li[data-job-id]"));
+        // the list is redrawn as the stream's events arrive: read the id from the element as it is now
+        String jobId = new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector("#live li[data-job-id]")).getAttribute("data-job-id"));
         screenshot("02-backup-started");
         By done = By.cssSelector("#live li[data-job-id='" + jobId + "'][data-status='SUCCEEDED'] "
                 + ".bar.done[aria-valuenow='100']");
