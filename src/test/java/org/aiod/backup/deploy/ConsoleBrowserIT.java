@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,15 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -66,7 +63,7 @@ class ConsoleBrowserIT {
     @TempDir
     static Path tmp;
 
-    private static Process process;
+    private static ServiceJarProcess service;
     private static String base;
     private static HttpClient http;
 
@@ -74,9 +71,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void startTheService() throws Exception {
-        Path jar = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app")).resolve("quarkus-run.jar")
-                .toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), jar + " is built by package before the integration tests");
+        ServiceJarProcess.jar();
         Files.createDirectories(SCREENSHOTS);
 
         // a dataset with two levels already (the timeline has something to show) and one never backed up
@@ -102,11 +97,11 @@ class ConsoleBrowserIT {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("BACKUP_CYCLE_LENGTH", "3");
         env.put("BACKUP_BROKER_PORT", Integer.toString(freePort()));
-        process = start(jar, env, tmp.resolve("service.log"));
+        service = ServiceJarProcess.in(tmp).env(env).start(tmp.resolve("service.log"));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         base = "http://localhost:" + port;
-        awaitStatus(base + "/q/health/started", 200);
-        awaitStatus(base + "/q/health/ready", 200);
+        service.awaitStatus(http, base + "/q/health/started", 200);
+        service.awaitStatus(http, base + "/q/health/ready", 200);
 
         // cycles of three levels: four backups make cycle 0 (levels 0-2) and cycle 1 (level 0)
         for (int round = 0; round < 4; round++) {
@@ -117,11 +112,8 @@ class ConsoleBrowserIT {
 
     @AfterAll
     static void stopTheService() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+        if (service != null) {
+            service.close();
         }
     }
 
@@ -166,8 +158,10 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("action-backup")).click();
 
         // the job appears in Activity from the stream, and its bar ends full and green
-        WebElement job = visible(By.cssSelector("#live li[data-job-id]"));
-        String jobId = job.getAttribute("data-job-id");
+        visible(By.cssSelector("#live li[data-job-id]"));
+        // the list is redrawn as the stream's events arrive: read the id from the element as it is now
+        String jobId = new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector("#live li[data-job-id]")).getAttribute("data-job-id"));
         screenshot("02-backup-started");
         By done = By.cssSelector("#live li[data-job-id='" + jobId + "'][data-status='SUCCEEDED'] "
                 + ".bar.done[aria-valuenow='100']");
@@ -335,61 +329,15 @@ class ConsoleBrowserIT {
         return JSON.readTree(answer.body());
     }
 
-    private static Process start(Path jar, Map<String, String> env, Path out) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                .redirectError(tmp.resolve(out.getFileName() + ".err").toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("BACKUP_") || k.startsWith("AMQP"));
-        environment.put("LANG", "C.UTF-8");
-        environment.put("LC_ALL", "C.UTF-8");
-        environment.put("BACKUP_DATA_ROOT", tmp.resolve("data").toString());
-        environment.put("BACKUP_BACKUP_ROOT", tmp.resolve("backups").toString());
-        environment.put("BACKUP_SCHEDULE_CRON", "off");
-        environment.putAll(env);
-        Files.createDirectories(tmp.resolve("data"));
-        Files.createDirectories(tmp.resolve("backups"));
-        return builder.start();
-    }
-
-    private static void awaitStatus(String url, int status) throws Exception {
-        Path log = tmp.resolve("service.log");
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the service exited with " + process.exitValue() + ": "
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            try {
-                last = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (last == status) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(url + " answered " + last + ", not " + status + ": "
-                + Files.readString(log, StandardCharsets.UTF_8));
-    }
-
     private static String basic(String credentials) {
         return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** What the README has operators compute: {@code echo -n 'user:Quarkus:password' | sha512sum}. */
     private static String sha512Hex(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512")
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        return ServiceJarProcess.sha512Hex(text);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ServiceJarProcess.freePort();
     }
 }

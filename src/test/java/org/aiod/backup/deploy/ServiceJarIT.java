@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,11 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +26,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.aiod.backup.engine.testing.Trees;
 import org.aiod.backup.testing.PrometheusText;
-import org.aiod.backup.testing.Unprivileged;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,27 +42,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceJarIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Path jar;
-
     @TempDir
     Path tmp;
 
+    private ServiceJarProcess service;
     private Process process;
 
     @BeforeAll
     static void theArtifactIsBuilt() {
-        jar = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app")).resolve("quarkus-run.jar")
-                .toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), jar + " is built by package before the integration tests");
+        ServiceJarProcess.jar();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+        if (service != null) {
+            service.close();
         }
     }
 
@@ -115,8 +105,8 @@ class ServiceJarIT {
                 "BACKUP_BROKER_PORT", Integer.toString(brokerPort)), out);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://localhost:" + port;
-        awaitStatus(http, base + "/q/health/started", 200, out);
-        awaitStatus(http, base + "/q/health/ready", 200, out);
+        service.awaitStatus(http, base + "/q/health/started", 200);
+        service.awaitStatus(http, base + "/q/health/ready", 200);
 
         HttpResponse<String> anonymous = http.send(post(base + "/api/backups", "{\"dataset\":\"" + dataset + "\"}",
                 null), HttpResponse.BodyHandlers.ofString());
@@ -214,8 +204,8 @@ class ServiceJarIT {
                 "AMQP_PORT", Integer.toString(freePort())), out);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://localhost:" + port;
-        awaitStatus(http, base + "/q/health/started", 200, out);
-        awaitStatus(http, base + "/q/health/ready", 200, out);
+        service.awaitStatus(http, base + "/q/health/started", 200);
+        service.awaitStatus(http, base + "/q/health/ready", 200);
         assertEquals(200, http.send(get(base + "/q/health/live", null), HttpResponse.BodyHandlers.discarding())
                 .statusCode());
         HttpResponse<String> well = http.send(get(base + "/q/health/well", null),
@@ -306,7 +296,7 @@ class ServiceJarIT {
                 "BACKUP_BROKER_PORT", Integer.toString(brokerPort)), out, true);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://localhost:" + port;
-        awaitStatus(http, base + "/q/health/ready", 200, out);
+        service.awaitStatus(http, base + "/q/health/ready", 200);
         // the completion event, as an AMQP subscriber receives it
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         java.util.concurrent.CompletableFuture<io.vertx.core.json.JsonObject> event =
@@ -356,50 +346,18 @@ class ServiceJarIT {
                 log);
     }
 
-    private Process start(Map<String, String> env, Path out) throws IOException {
+    private Process start(Map<String, String> env, Path out) throws Exception {
         return start(env, out, false);
     }
 
-    /** {@code unprivileged}: without root's power to read any file, see {@link Unprivileged}. */
-    private Process start(Map<String, String> env, Path out, boolean unprivileged) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(unprivileged ? Unprivileged.command(command) : command)
-                .redirectErrorStream(false)
-                .redirectOutput(out.toFile()).redirectError(tmp.resolve(out.getFileName() + ".err").toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("BACKUP_") || k.startsWith("AMQP"));
-        environment.put("LANG", "C.UTF-8");
-        environment.put("LC_ALL", "C.UTF-8");
-        environment.put("BACKUP_DATA_ROOT", tmp.resolve("data").toString());
-        environment.put("BACKUP_BACKUP_ROOT", tmp.resolve("backups").toString());
-        environment.put("BACKUP_SCHEDULE_CRON", "off");
-        environment.putAll(env);
-        Files.createDirectories(tmp.resolve("data"));
-        Files.createDirectories(tmp.resolve("backups"));
-        return builder.start();
-    }
-
-    private void awaitStatus(HttpClient http, String url, int status, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the service exited with " + process.exitValue() + ": "
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            try {
-                last = http.send(get(url, null), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (last == status) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+    /** {@code unprivileged}: without root's power to read any file, see {@link ServiceJarProcess.Launch#unprivileged}. */
+    private Process start(Map<String, String> env, Path out, boolean unprivileged) throws Exception {
+        ServiceJarProcess.Launch launch = ServiceJarProcess.in(tmp).env(env);
+        if (unprivileged) {
+            launch.unprivileged();
         }
-        throw new AssertionError(url + " answered " + last + ", not " + status + ": "
-                + Files.readString(log, StandardCharsets.UTF_8));
+        service = launch.start(out);
+        return service.process();
     }
 
     private static HttpRequest get(String url, String credentials) {
@@ -423,15 +381,11 @@ class ServiceJarIT {
         return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** What the README has operators compute: {@code echo -n 'user:Quarkus:password' | sha512sum}. */
     private static String sha512Hex(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512")
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        return ServiceJarProcess.sha512Hex(text);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return ServiceJarProcess.freePort();
     }
 }

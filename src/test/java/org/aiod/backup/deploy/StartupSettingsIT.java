@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,27 +27,21 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class StartupSettingsIT {
 
-    private static Path jar;
-
     @TempDir
     Path tmp;
 
+    private ServiceJarProcess service;
     private Process process;
 
     @BeforeAll
     static void theArtifactIsBuilt() {
-        jar = Path.of(System.getProperty("quarkus.app.dir", "target/quarkus-app")).resolve("quarkus-run.jar")
-                .toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), jar + " is built by package before the integration tests");
+        ServiceJarProcess.jar();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+        if (service != null) {
+            service.close();
         }
     }
 
@@ -118,50 +108,12 @@ class StartupSettingsIT {
     }
 
     private String awaitLine(Path out, String marker) throws Exception {
-        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90); System.nanoTime() < deadline;) {
-            String log = Files.readString(out, StandardCharsets.UTF_8);
-            if (log.contains(marker)) {
-                return log;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("the service exited with " + process.exitValue() + ": " + log
-                        + Files.readString(tmp.resolve(out.getFileName() + ".err"), StandardCharsets.UTF_8));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no '" + marker + "' in " + Files.readString(out, StandardCharsets.UTF_8));
+        return service.awaitOutput(marker);
     }
 
+    /** A runnable service otherwise: an account, free ports ({@link ServiceJarProcess.Launch#runnable}). */
     private Process start(Map<String, String> env, Path out) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(out.toFile()).redirectError(tmp.resolve(out.getFileName() + ".err").toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("BACKUP_") || k.startsWith("AMQP"));
-        environment.put("LANG", "C.UTF-8");
-        environment.put("LC_ALL", "C.UTF-8");
-        environment.put("BACKUP_DATA_ROOT", tmp.resolve("data").toString());
-        environment.put("BACKUP_BACKUP_ROOT", tmp.resolve("backups").toString());
-        environment.put("BACKUP_SCHEDULE_CRON", "off");
-        // a runnable service otherwise: an account, free ports
-        environment.put("QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ADMIN", sha512Hex("admin:Quarkus:s3cret"));
-        environment.put("QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ADMIN", "backup-admin");
-        environment.put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
-        environment.put("BACKUP_BROKER_PORT", Integer.toString(freePort()));
-        environment.putAll(env);
-        Files.createDirectories(tmp.resolve("data"));
-        Files.createDirectories(tmp.resolve("backups"));
-        return builder.start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String sha512Hex(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(text.getBytes(StandardCharsets.UTF_8)));
+        service = ServiceJarProcess.in(tmp).runnable().env(env).start(out);
+        return service.process();
     }
 }
