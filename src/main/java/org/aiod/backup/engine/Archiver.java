@@ -417,8 +417,16 @@ final class Archiver {
             }
             byte[] content;
             try (InputStream in = fileContent.open(path)) {
-                // one byte more than lstat said, to see a file that grew while read
-                content = in.readNBytes((int) stat.size() + 1);
+                // straight into an array of the lstat size (readNBytes(n) gathers 8 KiB pieces and copies them
+                // into another array), then one byte more, to see a file that grew while read
+                int size = (int) stat.size();
+                content = new byte[size];
+                int read = in.readNBytes(content, 0, size);
+                if (read < size) {
+                    content = java.util.Arrays.copyOf(content, read);
+                } else if (in.read() >= 0) {
+                    content = java.util.Arrays.copyOf(content, size + 1); // grew: longer than its lstat size
+                }
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (IOException e) {

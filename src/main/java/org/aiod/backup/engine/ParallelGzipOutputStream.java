@@ -18,7 +18,9 @@ import java.util.zip.Deflater;
  * {@code gzip -d}, GNU tar and {@link java.util.zip.GZIPInputStream} read the result like any gzip file.
  *
  * <p>Memory is bounded: at most {@code 2 × threads} blocks are in flight; {@link #write} waits for the oldest
- * when the window is full.
+ * when the window is full. A written block's input and output arrays are reused for the next blocks (an input once
+ * the block after it, which read its last 32 KiB as dictionary, is written too), so a stream allocates its arrays
+ * once rather than about 300 KiB per 128 KiB block.
  */
 final class ParallelGzipOutputStream extends OutputStream {
 
@@ -30,15 +32,25 @@ final class ParallelGzipOutputStream extends OutputStream {
     private final ExecutorService executor;
     private final int level;
     private final int window;
-    private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Future<Deflated>> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private final ThreadLocal<Deflater> deflaters;
+    /** Input and output arrays of blocks already written, for the next blocks: no allocation per block. */
+    private final ArrayDeque<byte[]> freeInputs = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> freeOutputs = new ArrayDeque<>();
 
     private byte[] block = new byte[BLOCK_SIZE];
     private int filled;
-    private byte[] previousTail;
+    /** The input of the block submitted last; its last 32 KiB are the next block's dictionary. */
+    private byte[] previousInput;
+    /** The input of the block written last: free once the block after it (which read its tail) is written. */
+    private byte[] writtenInput;
     private long totalIn;
     private boolean finished;
+
+    /** A deflated block: its input array (for reuse) and {@code length} bytes of deflate output. */
+    private record Deflated(byte[] input, byte[] output, int length) {
+    }
 
     ParallelGzipOutputStream(OutputStream out, ExecutorService executor, int threads, int level) throws IOException {
         this.out = out;
@@ -109,34 +121,28 @@ final class ParallelGzipOutputStream extends OutputStream {
     private void submit(boolean last) throws IOException {
         byte[] input = block;
         int length = filled;
-        byte[] dictionary = previousTail;
-        if (length >= DICTIONARY) {
-            previousTail = Arrays.copyOfRange(input, length - DICTIONARY, length);
-        } else if (length > 0) {
-            byte[] tail = dictionary == null ? new byte[0] : dictionary;
-            byte[] joined = Arrays.copyOf(tail, tail.length + length);
-            System.arraycopy(input, 0, joined, tail.length, length);
-            previousTail = Arrays.copyOfRange(joined, Math.max(0, joined.length - DICTIONARY), joined.length);
-        }
+        // every block but the last is full, so the previous block's last 32 KiB are always a whole dictionary
+        byte[] dictionary = previousInput;
         if (inFlight.size() >= window) {
             writeOldest();
         }
-        inFlight.add(executor.submit(() -> deflate(input, length, dictionary, last)));
-        block = new byte[BLOCK_SIZE];
+        byte[] output = freeOutputs.isEmpty() ? new byte[BLOCK_SIZE + BLOCK_SIZE / 8 + 256] : freeOutputs.poll();
+        inFlight.add(executor.submit(() -> deflate(input, length, dictionary, output, last)));
+        previousInput = input;
+        block = freeInputs.isEmpty() ? new byte[BLOCK_SIZE] : freeInputs.poll();
         filled = 0;
     }
 
-    private byte[] deflate(byte[] input, int length, byte[] dictionary, boolean last) {
+    private Deflated deflate(byte[] input, int length, byte[] dictionary, byte[] output, boolean last) {
         Deflater deflater = deflaters.get();
         deflater.reset();
         if (dictionary != null) {
-            deflater.setDictionary(dictionary);
+            deflater.setDictionary(dictionary, BLOCK_SIZE - DICTIONARY, DICTIONARY);
         }
         deflater.setInput(input, 0, length);
         if (last) {
             deflater.finish();
         }
-        byte[] output = new byte[length + length / 8 + 256];
         int size = 0;
         if (last) {
             while (!deflater.finished()) {
@@ -159,12 +165,18 @@ final class ParallelGzipOutputStream extends OutputStream {
                 }
             }
         }
-        return Arrays.copyOf(output, size);
+        return new Deflated(input, output, size);
     }
 
     private void writeOldest() throws IOException {
         try {
-            out.write(inFlight.poll().get());
+            Deflated deflated = inFlight.poll().get();
+            out.write(deflated.output(), 0, deflated.length());
+            freeOutputs.add(deflated.output());
+            if (writtenInput != null) {
+                freeInputs.add(writtenInput); // the block just written read its tail as dictionary, and is done
+            }
+            writtenInput = deflated.input();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing");
