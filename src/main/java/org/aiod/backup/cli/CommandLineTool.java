@@ -133,11 +133,14 @@ public final class CommandLineTool {
     }
 
     private int execute(CliArguments command) {
-        if (command.json() || journals(command)) {
-            JsonStart.warmUp(command.json());
-        }
+        Thread jackson = command.json() || journals(command) ? JsonStart.warmUp(command.json()) : null;
         try {
-            BackupConfig config = loadConfig(command.overrides().properties());
+            BackupConfig config;
+            try {
+                config = loadConfig(command.overrides().properties());
+            } finally {
+                JsonStart.await(jackson);
+            }
             return switch (command.verb()) {
                 case BACKUP -> report(withProgress("backup " + command.dataset(), progress -> JobRunner
                         .standalone(config).runNow(JobCommand.backup(command.dataset(), null, JobSource.CLI),

@@ -17,7 +17,7 @@ import org.aiod.backup.job.JobType;
  * on the class path, the serializers of {@link Job}) is a large share of a short command's start: about as much as
  * a no-change incremental's walk of 15 000 files. So the command line's own mapper is built only when a command
  * writes {@code --json}, and a command that ends by writing its job into the journal has Jackson loaded on a second
- * thread while the main thread reads the configuration and runs the job (the journal's mapper, built later, finds
+ * thread while the main thread reads the configuration (the journal's mapper, built after it, finds
  * the classes loaded, initialised and introspected). {@code --help}, {@code list} and {@code verify <dataset>
  * <cycle>} without {@code --json} never load it.
  */
@@ -43,9 +43,11 @@ final class JsonStart {
     /**
      * Starts loading Jackson on a daemon thread: the command's mapper when it writes {@code --json}, else a mapper
      * configured as the journal's, each writing a job held in memory (nothing is written anywhere). A failure there
-     * is left for the real use to meet and report; the thread never prints, and the process does not wait for it.
+     * is left for the real use to meet and report; the thread never prints. The caller {@link #await}s it before it
+     * uses anything that may use Jackson, so that Jackson's classes are never initialised by two threads at once
+     * (the main thread reads the configuration meanwhile, which does not use Jackson).
      */
-    static void warmUp(boolean json) {
+    static Thread warmUp(boolean json) {
         Thread thread = new Thread(() -> {
             try {
                 ObjectMapper warm = json ? mapper() : JsonMapper.builder().findAndAddModules()
@@ -59,5 +61,18 @@ final class JsonStart {
         }, "aiod-json-warm-up");
         thread.setDaemon(true);
         thread.start();
+        return thread;
+    }
+
+    /** Waits for {@code warmUp} (when there is one) to end. */
+    static void await(Thread warmUp) {
+        if (warmUp == null) {
+            return;
+        }
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
