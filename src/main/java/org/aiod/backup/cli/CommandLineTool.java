@@ -15,9 +15,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -68,13 +65,6 @@ public final class CommandLineTool {
     /** The ordinal of the command line's options as a configuration source. */
     private static final int OPTIONS_ORDINAL = 500;
 
-    /**
-     * As the service's ObjectMapper writes (Quarkus's defaults, which application.properties leaves alone): the
-     * modules on the class path (java.time among them) and instants as ISO-8601 strings, not numbers.
-     */
-    static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
-
     private final PrintStream out;
     private final PrintStream err;
     /** Where the text for people goes: standard output, or standard error under {@code --json}. */
@@ -101,7 +91,7 @@ public final class CommandLineTool {
             return;
         }
         try {
-            out.println(JSON.writeValueAsString(document));
+            out.println(JsonStart.mapper().writeValueAsString(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the JSON document: " + e.getMessage(), e);
         }
@@ -143,8 +133,14 @@ public final class CommandLineTool {
     }
 
     private int execute(CliArguments command) {
+        Thread jackson = command.json() || journals(command) ? JsonStart.warmUp(command.json()) : null;
         try {
-            BackupConfig config = loadConfig(command.overrides().properties());
+            BackupConfig config;
+            try {
+                config = loadConfig(command.overrides().properties());
+            } finally {
+                JsonStart.await(jackson);
+            }
             return switch (command.verb()) {
                 case BACKUP -> report(withProgress("backup " + command.dataset(), progress -> JobRunner
                         .standalone(config).runNow(JobCommand.backup(command.dataset(), null, JobSource.CLI),
@@ -173,6 +169,19 @@ public final class CommandLineTool {
             emitError(ErrorCode.INTERNAL_ERROR, message);
             return ErrorCode.INTERNAL_ERROR.exitStatus();
         }
+    }
+
+    /**
+     * Whether the command runs a job through the runner, which writes it into the journal as JSON: a backup, a
+     * restore, a verify of a whole dataset, a prune. {@code list}, {@code fetch} and {@code verify <dataset> <cycle>}
+     * write no job.
+     */
+    private static boolean journals(CliArguments command) {
+        return switch (command.verb()) {
+            case BACKUP, RESTORE, PRUNE -> true;
+            case VERIFY -> command.cycle() == null;
+            case LIST, FETCH, HELP -> false;
+        };
     }
 
     /** The service's configuration, read the way Quarkus reads it, without starting Quarkus. */
