@@ -12,8 +12,10 @@ import java.util.concurrent.Future;
  * The engine's worker threads besides compression's: the backup reads directories and small files ahead of the
  * thread that writes the archive, and the restore writes small files behind the thread that reads it. The pools
  * are shared by every engine in the process (cores are a machine-wide resource) and made of daemon threads, so an
- * engine never has to be shut down. Work submitted here touches no state of a run: it reads the file system (or
- * writes one file) and hands back its result, which the run's own thread takes in order.
+ * engine never has to be shut down. The restore also decompresses each archive on a thread of its own, ahead of
+ * the thread that parses and writes its members ({@link InflatingReadAhead}). Work submitted here touches no state
+ * of a run: it reads the file system (or writes one file) and hands back its result, which the run's own thread
+ * takes in order.
  */
 final class ReadAhead {
 
@@ -31,7 +33,22 @@ final class ReadAhead {
     private static final ExecutorService WRITERS = Runtime.getRuntime().availableProcessors() < 2 ? null
             : daemonPool("aiod-restore-writer", Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
 
+    /**
+     * The restore's decompressing threads, one per archive being restored ({@link InflatingReadAhead}): a thread
+     * per restore running, not a fixed number, since each one's restore waits for it.
+     */
+    private static final ExecutorService INFLATERS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "aiod-restore-inflate");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private ReadAhead() {
+    }
+
+    /** Reads and decompresses an archive of the restore on a decompressing thread. */
+    static Future<Void> inflate(Callable<Void> read) {
+        return INFLATERS.submit(read);
     }
 
     /** Reads (a directory or a file of the backup) on a scanner thread. */
