@@ -353,7 +353,10 @@ public class JobRunner implements LeftoverCleanup {
     private Job prune(Job job, ProgressListener progress) {
         RetentionPolicy policy = config.retentionPolicy();
         boolean dryRun = job.prune() != null && job.prune().dryRunAsked();
-        PruneSummary s = engine.prune(job.dataset(), policy, dryRun, progress);
+        org.aiod.backup.engine.OffsitePruning offsite = offsiteAudits != null && offsiteAudits.isResolvable()
+                ? offsiteAudits.get().pruning() : null;
+        PruneSummary s = offsite == null ? engine.prune(job.dataset(), policy, dryRun, progress)
+                : engine.prune(job.dataset(), policy, dryRun, progress, offsite);
         lockWaited(job, s.lockWait(), true);
         List<String> warnings = new java.util.ArrayList<>(s.warnings());
         if (policy.keepsEverything()) {

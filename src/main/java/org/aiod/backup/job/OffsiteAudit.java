@@ -15,4 +15,13 @@ public interface OffsiteAudit {
      * naming the object. Empty when everything is right, or when off-site copies are off.
      */
     List<String> problems(String dataset);
+
+    /**
+     * The off-site part of a prune ({@link org.aiod.backup.engine.Engine#prune(String,
+     * org.aiod.backup.engine.RetentionPolicy, boolean, org.aiod.backup.engine.ProgressListener,
+     * org.aiod.backup.engine.OffsitePruning)}): {@code null} when off-site copies are off.
+     */
+    default org.aiod.backup.engine.OffsitePruning pruning() {
+        return null;
+    }
 }
