@@ -82,11 +82,28 @@ final class OffsiteDeletions {
         deletions.put(deletion.id(), deletion);
     }
 
-    /** Updates a deletion the uploader tried, unless it was done or forgotten meanwhile. */
+    /**
+     * Updates a deletion the uploader tried, unless it was done or forgotten meanwhile (here, or by another process:
+     * its file is gone).
+     */
     synchronized void update(OffsiteDeletion deletion) throws IOException {
-        if (deletions.containsKey(deletion.id())) {
+        if (deletions.containsKey(deletion.id()) && Files.exists(file(deletion))) {
             put(deletion);
+        } else {
+            deletions.remove(deletion.id());
         }
+    }
+
+    /**
+     * Reads the files again: the deletions another process wrote down (a command-line prune while the service runs)
+     * are taken, those done or forgotten by another are dropped. The set is replaced key by key, so that a reader
+     * meanwhile never sees it empty.
+     */
+    synchronized void reload() {
+        Map<String, OffsiteDeletion> onDisk = new java.util.HashMap<>();
+        read(onDisk);
+        deletions.keySet().retainAll(onDisk.keySet());
+        deletions.putAll(onDisk);
     }
 
     synchronized void remove(OffsiteDeletion deletion) throws IOException {
@@ -99,6 +116,13 @@ final class OffsiteDeletions {
     }
 
     private void load() {
+        read(deletions);
+    }
+
+    /** The files not understood, logged once each rather than at every round. */
+    private final java.util.Set<Path> unreadable = ConcurrentHashMap.newKeySet();
+
+    private void read(Map<String, OffsiteDeletion> into) {
         if (!Files.isDirectory(directory)) {
             return;
         }
@@ -108,11 +132,16 @@ final class OffsiteDeletions {
                     for (Path file : files) {
                         try {
                             OffsiteDeletion d = read(file);
-                            deletions.put(d.id(), d);
+                            into.put(d.id(), d);
+                            unreadable.remove(file);
+                        } catch (java.nio.file.NoSuchFileException e) {
+                            // done by another process between the listing and the read
                         } catch (IOException | RuntimeException e) {
                             // never guessed: a deletion not understood is left for the operator, who sees it here
-                            LOG.errorf("cannot read the off-site deletion %s (%s); its cycle is not deleted from the"
-                                    + " store until the file is fixed or removed", file, e.toString());
+                            if (unreadable.add(file)) {
+                                LOG.errorf("cannot read the off-site deletion %s (%s); its cycle is not deleted from"
+                                        + " the store until the file is fixed or removed", file, e.toString());
+                            }
                         }
                     }
                 }

@@ -47,7 +47,8 @@ import org.jboss.logging.Logger;
  * deletion is due and that is no longer in the backup directory has every object under its prefix deleted (listed,
  * then one by one), then its levels' states and its deletion are forgotten. A failed deletion is retried with the
  * uploads' backoff. A cycle still on disk (its prune has not moved it out yet) waits: a cycle is never deleted from
- * the store while it is kept locally. Deletions and uploads run on this one thread, so an upload of the cycle that
+ * the store while it is kept locally. The deletion files are read again at each round, so that those another
+ * process wrote down (a command-line prune that could not reach the store) are done too. Deletions and uploads run on this one thread, so an upload of the cycle that
  * was under way when the prune moved it out has ended before its objects are deleted, and none starts after (the
  * cycle is gone from disk).
  */
@@ -261,17 +262,16 @@ public final class OffsiteUploader implements AutoCloseable {
         }
     }
 
-    /** Does every deletion that is due and whose cycle is out of the backup directory. */
+    /**
+     * Does every deletion that is due and whose cycle is out of the backup directory. The files are read again
+     * first, so that the deletions another process wrote down (a command-line prune) are done here too.
+     */
     private void deleteDue() {
+        deletions.reload();
         if (deletions.all().isEmpty()) {
             return;
         }
-        java.util.Set<String> cyclesOnDisk = new java.util.HashSet<>();
-        for (DatasetEntry dataset : catalog.datasets()) {
-            for (CycleEntry cycle : dataset.cycles()) {
-                cyclesOnDisk.add(dataset.name() + "/" + cycle.cycle());
-            }
-        }
+        java.util.Set<String> cyclesOnDisk = cyclesOnDisk();
         Instant now = clock.instant();
         for (OffsiteDeletion d : deletions.all()) {
             if (stopped && Thread.currentThread() == thread) {
@@ -282,6 +282,40 @@ public final class OffsiteUploader implements AutoCloseable {
             }
             delete(d);
         }
+    }
+
+    /**
+     * The command line's prune, which has no uploader thread: does every deletion of {@code dataset} written down
+     * whose cycle is out of the backup directory now, whatever its backoff (the operator asks now), with the code
+     * the uploader's rounds use. Returns the deletions of {@code dataset} still pending, cycle to why: the store's
+     * answer, or that the cycle is still in the backup directory.
+     */
+    public synchronized Map<Long, String> deleteNow(String dataset) {
+        deletions.reload();
+        java.util.Set<String> cyclesOnDisk = cyclesOnDisk();
+        for (OffsiteDeletion d : deletions.all()) {
+            if (d.dataset().equals(dataset) && !cyclesOnDisk.contains(d.id())) {
+                delete(d);
+            }
+        }
+        Map<Long, String> pending = new java.util.TreeMap<>();
+        for (OffsiteDeletion d : deletions.all()) {
+            if (d.dataset().equals(dataset)) {
+                pending.put(d.cycle(), cyclesOnDisk.contains(d.id()) ? "the cycle is still in the backup directory"
+                        : String.valueOf(d.reason()));
+            }
+        }
+        return pending;
+    }
+
+    private java.util.Set<String> cyclesOnDisk() {
+        java.util.Set<String> onDisk = new java.util.HashSet<>();
+        for (DatasetEntry dataset : catalog.datasets()) {
+            for (CycleEntry cycle : dataset.cycles()) {
+                onDisk.add(dataset.name() + "/" + cycle.cycle());
+            }
+        }
+        return onDisk;
     }
 
     private void delete(OffsiteDeletion deletion) {

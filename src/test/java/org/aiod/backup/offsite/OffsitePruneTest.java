@@ -160,6 +160,40 @@ class OffsitePruneTest {
         assertEquals(localFiles(), objects());
     }
 
+    /**
+     * The command line's prune (another process, as {@link CommandLineOffsite} builds it: an uploader of its own over
+     * the same state directory, its thread never started) with the store down: its deletions stay written down and
+     * it says which; the service's uploader, running since before, counts them at its next round and does them once
+     * the store is back.
+     */
+    @Test
+    void aDeletionLeftPendingByTheCommandLineIsDoneByTheRunningServiceOnceTheStoreIsBack() throws Exception {
+        backupsUploaded(3);
+        Map<String, String> before = objects();
+        server.stop();
+        OffsiteUploader commandLine = new OffsiteUploader(catalog, store, new OffsiteLayout(PREFIX), stateDir,
+                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+
+        engine.prune(DS, keepLast(1), false, ProgressListener.NONE, commandLine.pruning(null));
+        Map<Long, String> pending = commandLine.deleteNow(DS);
+
+        assertEquals(List.of(0L, 1L), List.copyOf(pending.keySet()));
+        assertTrue(pending.get(0L).contains("connectors_0"), pending.toString());
+        assertEquals(List.of("connectors_2"), cyclesOnDisk());
+        uploader.round(); // the store still down: the deletions the other process wrote down are counted here
+        assertEquals(List.of(0L, 1L), uploader.deletions().stream().map(OffsiteDeletion::cycle).toList());
+
+        server.start();
+        assertEquals(before, objects()); // nothing was deleted while the store was down
+        uploader.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> uploader.deletions().isEmpty());
+        assertEquals(localFiles(), objects());
+        assertEquals(List.of("connectors_2"), cyclesInBucket());
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("delete-")).toList());
+        }
+    }
+
     @Test
     void aRestartBetweenTheLocalPruneAndTheDeletionStillDeletes() throws Exception {
         backupsUploaded(3);
