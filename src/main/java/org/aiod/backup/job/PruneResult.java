@@ -31,13 +31,29 @@ public record PruneResult(Boolean dryRun, List<Removed> removed, Long bytesFreed
     /**
      * A cycle that went (or would go), and with off-site copies on what becomes of its objects in the store:
      * {@code pending} (their deletion is written down; the uploader does it, retried until the store takes it) or
-     * {@code kept} (the off-site keep rule keeps them); left out with off-site copies off.
+     * {@code kept} (the off-site keep rule keeps them); left out with off-site copies off. The command line's prune,
+     * which does the deletions before it ends, says {@code deleted} for each the store took.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Removed(long cycle, int levels, long bytes, String offsite) {
         public Removed(long cycle, int levels, long bytes) {
             this(cycle, levels, bytes, null);
         }
+    }
+
+    /** A cycle the command line's prune deleted from the store before it ended ({@link Removed#offsite()}). */
+    public static final String OFFSITE_DELETED = "deleted";
+
+    /**
+     * This result once the command line's prune did its off-site deletions: each cycle whose objects were to go
+     * ({@code pending}) and that is not in {@code stillPending} is {@value #OFFSITE_DELETED}.
+     */
+    PruneResult offsiteDone(java.util.Set<Long> stillPending) {
+        java.util.function.UnaryOperator<List<Removed>> done = list -> list == null ? null : list.stream()
+                .map(r -> PruneSummary.OFFSITE_PENDING.equals(r.offsite()) && !stillPending.contains(r.cycle())
+                        ? new Removed(r.cycle(), r.levels(), r.bytes(), OFFSITE_DELETED) : r)
+                .toList();
+        return new PruneResult(dryRun, done.apply(removed), bytesFreed, kept, done.apply(offsiteRemoved));
     }
 
     /** A cycle that stays, and why. */
