@@ -480,7 +480,7 @@ public final class CommandLineTool {
             List<Job> jobs = new ArrayList<>();
             int worst = OK;
             for (String name : datasets) {
-                worst = Math.max(worst, pruneOne(runner, name, dryRun, jobs::add));
+                worst = worse(worst, pruneOne(runner, name, dryRun, jobs::add));
             }
             // of every dataset, an array of their jobs: empty when there is none
             emit(jobs);
@@ -532,6 +532,15 @@ public final class CommandLineTool {
             return PARTIAL;
         }
         return OK;
+    }
+
+    /** The worse of two exit statuses: a failure over {@link #PARTIAL}, which is over {@link #OK}. */
+    private static int worse(int a, int b) {
+        if (a == PARTIAL || b == PARTIAL) {
+            int other = a == PARTIAL ? b : a;
+            return other == OK ? PARTIAL : other;
+        }
+        return Math.max(a, b);
     }
 
     /** What becomes of a removed cycle's objects in the off-site store; empty with off-site copies off. */
