@@ -167,8 +167,10 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
             Exit status: 0 done; 1 the command failed (unknown dataset, no such cycle or level, no level at
             that time, corrupted archive, lock not obtained in time, ...), the reason on one line; 2 the command
             line is wrong; 3 (backup) the level was committed but lacks files that could not be read
-            (permission denied, I/O error), each listed on standard error. verify exits 1 when it finds a
-            corrupt or missing level or a failed drill; prune of every dataset exits with the worst status.
+            (permission denied, I/O error), each listed on standard error; 3 (prune) the cycles were removed
+            on disk but the off-site store did not take their deletion, left pending. verify exits 1 when it
+            finds a corrupt or missing level or a failed drill; prune of every dataset exits with the worst
+            status (1 over 3 over 0).
             """;
 
     /** The options every command takes, at the end of each command's usage. */
@@ -241,9 +243,14 @@ record CliArguments(Verb verb, String dataset, Long cycle, Integer level, Instan
                     Usage: aiod-backup prune [<dataset>] [--dry-run] [options]
 
                     Removes the cycles backup.retention.* does not keep, each whole; without a dataset every
-                    dataset, one after another. --dry-run only lists them and the bytes they hold.
-                    Exit status: 0 done; 1 failed (of every dataset: the worst); 2 the command line is wrong.
-                    --json: the job (prune.removed, prune.kept, ...); without a dataset an array of jobs.
+                    dataset, one after another. --dry-run only lists them and the bytes they hold. With
+                    backup.offsite.* set, their objects go from the off-site store too before it exits
+                    (backup.offsite.retention.* may keep them there); a dry run says what would go.
+                    Exit status: 0 done; 1 failed (of every dataset: the worst); 2 the command line is wrong;
+                    3 pruned on disk, but the off-site store did not take a deletion: it stays written down
+                    (each named in a warning) for a running service or the next prune.
+                    --json: the job (prune.removed with offsite deleted|pending|kept, prune.kept, ...); without
+                    a dataset an array of jobs.
                     """);
 
     /** The usage {@code help} prints: a command's own, or the whole one. */

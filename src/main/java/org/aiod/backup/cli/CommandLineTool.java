@@ -31,6 +31,7 @@ import org.aiod.backup.catalog.LevelVerification;
 import org.aiod.backup.config.BackupConfig;
 import org.aiod.backup.engine.BackupException;
 import org.aiod.backup.engine.ProgressListener;
+import org.aiod.backup.engine.PruneSummary;
 import org.aiod.backup.job.ErrorCode;
 import org.aiod.backup.job.Job;
 import org.aiod.backup.job.JobCommand;
@@ -57,7 +58,10 @@ public final class CommandLineTool {
     /** A command failed: the exit status of every {@link ErrorCode} today, and of a verification that found damage. */
     static final int FAILED = 1;
     static final int USAGE = 2;
-    /** The level was committed but lacks files that could not be read; they are listed on standard error. */
+    /**
+     * The level was committed but lacks files that could not be read; they are listed on standard error. A prune
+     * that removed its cycles on disk but whose deletions the off-site store did not take (they stay pending).
+     */
     static final int PARTIAL = 3;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
@@ -465,24 +469,37 @@ public final class CommandLineTool {
         return OK;
     }
 
-    /** {@code prune [<dataset>] [--dry-run]}: one dataset, or every managed one in turn; the worst exit status. */
+    /**
+     * {@code prune [<dataset>] [--dry-run]}: one dataset, or every managed one in turn; the worst exit status. With
+     * off-site copies on, each cycle's objects go from the store too, before the process exits; a deletion the store
+     * does not take stays written down (a running service's uploader or the next prune does it) and the exit status
+     * is {@link #PARTIAL}: the prune itself succeeded.
+     */
     private int prune(BackupConfig config, String dataset, boolean dryRun) {
-        JobRunner runner = JobRunner.standalone(config);
-        List<String> datasets = dataset != null ? List.of(dataset) : DatasetCatalog.standalone(config).names();
-        if (dataset != null) {
-            return pruneOne(runner, dataset, dryRun, this::emit);
+        DatasetCatalog catalog = DatasetCatalog.standalone(config);
+        java.util.Optional<org.aiod.backup.offsite.CommandLineOffsite> offsite =
+                org.aiod.backup.offsite.CommandLineOffsite.open(config, catalog);
+        try {
+            JobRunner runner = offsite.isPresent() ? JobRunner.standalone(config, offsite.get())
+                    : JobRunner.standalone(config);
+            List<String> datasets = dataset != null ? List.of(dataset) : catalog.names();
+            if (dataset != null) {
+                return pruneOne(runner, dataset, dryRun, this::emit);
+            }
+            List<Job> jobs = new ArrayList<>();
+            int worst = OK;
+            for (String name : datasets) {
+                worst = worse(worst, pruneOne(runner, name, dryRun, jobs::add));
+            }
+            // of every dataset, an array of their jobs: empty when there is none
+            emit(jobs);
+            if (datasets.isEmpty()) {
+                text.println("no managed datasets: nothing to prune");
+            }
+            return worst;
+        } finally {
+            offsite.ifPresent(org.aiod.backup.offsite.CommandLineOffsite::close);
         }
-        List<Job> jobs = new ArrayList<>();
-        int worst = OK;
-        for (String name : datasets) {
-            worst = Math.max(worst, pruneOne(runner, name, dryRun, jobs::add));
-        }
-        // of every dataset, an array of their jobs: empty when there is none
-        emit(jobs);
-        if (datasets.isEmpty()) {
-            text.println("no managed datasets: nothing to prune");
-        }
-        return worst;
     }
 
     private int pruneOne(JobRunner runner, String dataset, boolean dryRun, Consumer<Job> ran) {
@@ -497,8 +514,14 @@ public final class CommandLineTool {
                 dryRun ? "would remove" : "removed", p.removed().size(), p.removed().size() == 1 ? "" : "s",
                 bytes(p.bytesFreed()), dryRun ? " would be freed" : " freed");
         for (PruneResult.Removed r : p.removed()) {
-            text.printf(Locale.ROOT, "  %s cycle %d: %d level%s, %s%n", dryRun ? "would remove" : "removed",
-                    r.cycle(), r.levels(), r.levels() == 1 ? "" : "s", bytes(r.bytes()));
+            text.printf(Locale.ROOT, "  %s cycle %d: %d level%s, %s%s%n", dryRun ? "would remove" : "removed",
+                    r.cycle(), r.levels(), r.levels() == 1 ? "" : "s", bytes(r.bytes()), offsite(r, dryRun));
+        }
+        List<PruneResult.Removed> storedOnly = p.offsiteRemoved() == null ? List.of() : p.offsiteRemoved();
+        for (PruneResult.Removed r : storedOnly) {
+            text.printf(Locale.ROOT, "  %s cycle %d (only off-site): %d level%s, %s%s%n",
+                    dryRun ? "would remove" : "removed", r.cycle(), r.levels(), r.levels() == 1 ? "" : "s",
+                    bytes(r.bytes()), offsite(r, dryRun));
         }
         for (PruneResult.Kept k : p.kept()) {
             text.printf(Locale.ROOT, "  kept cycle %d: %s%n", k.cycle(), String.join(", ", k.reasons()));
@@ -506,8 +529,41 @@ public final class CommandLineTool {
         job.warnings().forEach(w -> text.println("  warning: " + w));
         if (dryRun) {
             text.println("nothing was changed");
+            return OK;
+        }
+        // this prune's cycles and any an earlier prune left: each named in a warning
+        long pending = job.warnings().stream().filter(w -> w.startsWith(JobRunner.OFFSITE_DELETION_PENDING)).count();
+        if (pending > 0) {
+            err.println("aiod-backup: PARTIAL: " + dataset + " was pruned on disk, but " + pending + " deletion"
+                    + (pending == 1 ? "" : "s") + " from the off-site store did not go through; "
+                    + (pending == 1 ? "it stays" : "they stay") + " written down for a running service or the next"
+                    + " prune (see the warnings)");
+            return PARTIAL;
         }
         return OK;
+    }
+
+    /** The worse of two exit statuses: a failure over {@link #PARTIAL}, which is over {@link #OK}. */
+    private static int worse(int a, int b) {
+        if (a == PARTIAL || b == PARTIAL) {
+            int other = a == PARTIAL ? b : a;
+            return other == OK ? PARTIAL : other;
+        }
+        return Math.max(a, b);
+    }
+
+    /** What becomes of a removed cycle's objects in the off-site store; empty with off-site copies off. */
+    private static String offsite(PruneResult.Removed r, boolean dryRun) {
+        if (r.offsite() == null) {
+            return "";
+        }
+        return switch (r.offsite()) {
+            case PruneSummary.OFFSITE_PENDING -> dryRun ? "; off-site: would be deleted"
+                    : "; off-site: deletion pending";
+            case PruneResult.OFFSITE_DELETED -> "; off-site: deleted";
+            case PruneSummary.OFFSITE_KEPT -> "; off-site: kept (backup.offsite.retention.*)";
+            default -> "; off-site: " + r.offsite();
+        };
     }
 
     private static String join(List<Integer> levels) {

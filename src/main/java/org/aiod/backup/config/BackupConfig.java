@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalInt;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
@@ -346,9 +347,55 @@ public interface BackupConfig {
         @WithDefault("1m")
         Duration scanInterval();
 
+        /**
+         * The off-site keep rule ({@code backup.offsite.retention.*}), the rules of {@code backup.retention.*} (in its
+         * time zone) applied to the cycles on disk and in the store together: a cycle a prune removes locally goes
+         * from the store only when this rule does not keep it, and a cycle only in the store goes at a prune once
+         * this rule no longer keeps it. None set: the store follows the local prune, each cycle removed locally goes
+         * from the store too. A cycle kept locally is never removed from the store.
+         */
+        OffsiteRetention retention();
+
         /** Whether off-site copies are on: a bucket is set. */
         default boolean enabled() {
             return bucket().filter(b -> !b.isBlank()).isPresent();
         }
+    }
+
+    /** {@code backup.offsite.retention.*}: as {@code backup.retention.*}; each unset or 0: that rule is off. */
+    interface OffsiteRetention {
+        /** Keep the newest N cycles off-site. */
+        OptionalInt keepLast();
+
+        /** Keep the cycles holding a level written within this duration ({@code 90d}, {@code P90D}). */
+        Optional<Duration> keepWithin();
+
+        /** Keep the cycles holding the newest level of each of the newest N days that have one. */
+        OptionalInt keepDaily();
+
+        /** The same per ISO week. */
+        OptionalInt keepWeekly();
+
+        /** The same per calendar month. */
+        OptionalInt keepMonthly();
+
+        /** Whether any rule is set: otherwise the store follows the local prune. */
+        default boolean set() {
+            return keepLast().isPresent() || keepWithin().isPresent() || keepDaily().isPresent()
+                    || keepWeekly().isPresent() || keepMonthly().isPresent();
+        }
+    }
+
+    /**
+     * The off-site keep rule of {@code backup.offsite.retention.*}, counted in {@code backup.retention.timezone};
+     * {@code null} when none is set (the store follows the local prune).
+     */
+    default RetentionPolicy offsiteRetentionPolicy() {
+        OffsiteRetention r = offsite().retention();
+        if (!r.set()) {
+            return null;
+        }
+        return new RetentionPolicy(r.keepLast().orElse(0), r.keepWithin().orElse(null), r.keepDaily().orElse(0),
+                r.keepWeekly().orElse(0), r.keepMonthly().orElse(0), retentionPolicy().zone());
     }
 }

@@ -97,6 +97,17 @@ public final class Engine {
     }
 
     /**
+     * {@link #prune(String, RetentionPolicy, boolean, ProgressListener)} with off-site copies: each cycle removed
+     * locally that {@code offsite}'s keep rule does not keep, and each cycle only off-site it no longer keeps, is
+     * written down for deletion from the store ({@link OffsitePruning#schedule}) before its local removal; the store
+     * is not touched here. A dry run writes nothing and reports what would go from the store too.
+     */
+    public PruneSummary prune(String dataset, RetentionPolicy policy, boolean dryRun, ProgressListener listener,
+            OffsitePruning offsite) {
+        return pruner.prune(dataset, policy, dryRun, listener, offsite);
+    }
+
+    /**
      * Verifies {@code dataset} at {@code depth} under its lock and records, per level read, when and how it was
      * verified and what was found ({@link #verifications}). {@link VerifyDepth#CHECKSUMS} reads every archive of
      * every cycle; {@link VerifyDepth#DRILL} reads the chain of the newest restorable level, restores it into a

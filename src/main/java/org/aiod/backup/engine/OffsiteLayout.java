@@ -42,6 +42,11 @@ public final class OffsiteLayout {
         return prefix.isEmpty() ? relative : prefix + "/" + relative;
     }
 
+    /** The prefix of every key of {@code cycle} of {@code dataset}, {@code <prefix>/<dataset>/<dataset>_<cycle>/}. */
+    public String cyclePrefix(String dataset, long cycle) {
+        return datasetPrefix(dataset) + dataset + "_" + cycle + "/";
+    }
+
     /** The prefix of every key of {@code dataset}, ending with {@code /}. */
     public String datasetPrefix(String dataset) {
         if (!DatasetName.isValid(dataset)) {

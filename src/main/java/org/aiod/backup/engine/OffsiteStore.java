@@ -50,6 +50,27 @@ public interface OffsiteStore {
     void check() throws IOException;
 
     /**
+     * Deletes the object at {@code key}; nothing when there is none (a deletion repeated after a crash is no error).
+     *
+     * @throws IOException when the store cannot be reached or refuses the deletion
+     */
+    void delete(String key) throws IOException;
+
+    /**
+     * Deletes every object whose key starts with {@code prefix} (a listing, then one deletion per object), so that
+     * objects nobody recorded (an upload that was under way, a file put by hand) go too.
+     *
+     * @return the objects deleted
+     */
+    default List<StoredObject> deleteAll(String prefix) throws IOException {
+        List<StoredObject> objects = list(prefix);
+        for (StoredObject o : objects) {
+            delete(o.key());
+        }
+        return objects;
+    }
+
+    /**
      * An object in the store.
      *
      * @param key    its key

@@ -51,6 +51,16 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory, VerifyR
     }
 
     PruneSummary prune(String dataset, RetentionPolicy policy, boolean dryRun, ProgressListener listener) {
+        return prune(dataset, policy, dryRun, listener, null);
+    }
+
+    /**
+     * @param offsite the off-site copies' part of the prune, {@code null} without off-site copies: each cycle removed
+     *                locally and not kept by its keep rule, and each cycle only off-site that rule no longer keeps, is
+     *                written down for deletion from the store before the local removal (see "Pruning off-site")
+     */
+    PruneSummary prune(String dataset, RetentionPolicy policy, boolean dryRun, ProgressListener listener,
+            OffsitePruning offsite) {
         Layout.requireValidName(dataset);
         java.util.Objects.requireNonNull(policy, "policy");
         DatasetChecks.requireBackups(layout, dataset);
@@ -70,8 +80,18 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory, VerifyR
                 }
             }
             Predicate<CycleInfo> goodFull = Retention.HAS_LEVEL_0.and(c -> !corruptFulls.contains(c.cycle()));
-            Retention.Decision decision = Retention.decide(inventory.cycles(dataset), policy, Instant.now(),
-                    goodFull);
+            Instant now = Instant.now();
+            List<CycleInfo> onDisk = inventory.cycles(dataset);
+            Retention.Decision decision = Retention.decide(onDisk, policy, now, goodFull);
+            OffsitePlan offsitePlan = offsite == null ? null
+                    : offsitePlan(dataset, onDisk, decision, offsite, now, goodFull);
+            if (offsitePlan != null && !dryRun) {
+                offsite.settle(dataset, onDisk.stream().map(CycleInfo::cycle)
+                        .collect(java.util.stream.Collectors.toSet()));
+                for (PruneSummary.Removed only : offsitePlan.storedOnly()) {
+                    offsite.schedule(dataset, only.cycle());
+                }
+            }
             List<PruneSummary.Removed> removed = new ArrayList<>();
             List<PruneSummary.Kept> kept = new ArrayList<>(decision.kept());
             long bytesFreed = 0;
@@ -104,21 +124,87 @@ record Pruner(EngineOptions options, Layout layout, Inventory inventory, VerifyR
             for (int i = 0; i < toRemove.size(); i++) {
                 CycleInfo cycle = toRemove.get(i);
                 long[] content = contents.get(i);
+                String offsiteFate = offsitePlan == null ? null
+                        : offsitePlan.deleted().contains(cycle.cycle()) ? PruneSummary.OFFSITE_PENDING
+                        : PruneSummary.OFFSITE_KEPT;
                 if (!dryRun) {
+                    if (PruneSummary.OFFSITE_PENDING.equals(offsiteFate)) {
+                        // written down before the move: a crash after the move cannot lose the deletion, and the
+                        // uploader deletes only once the cycle is out of the backup directory
+                        offsite.schedule(dataset, cycle.cycle());
+                    }
                     remove(dataset, cycle.cycle(), new Staging.Key(stats.get(i).device(), stats.get(i).inode()),
                             listener);
                     listener.removed(cycle.cycle(), content[0], content[1]);
                 }
                 removed.add(new PruneSummary.Removed(cycle.cycle(), cycle.levels().size()
-                        + cycle.levelsAfterGap().size(), content[1]));
+                        + cycle.levelsAfterGap().size(), content[1], offsiteFate));
                 bytesFreed += content[1];
             }
             warnings.forEach(listener::warning);
             return new PruneSummary(dataset, dryRun, List.copyOf(removed), List.copyOf(kept), bytesFreed,
-                    List.copyOf(warnings), lock.waited());
+                    List.copyOf(warnings), lock.waited(),
+                    offsitePlan == null ? List.of() : offsitePlan.storedOnly());
         } catch (IOException e) {
             throw FileOps.translate(e, "pruning dataset '" + dataset + "'");
         }
+    }
+
+    /**
+     * What goes from the store.
+     *
+     * @param deleted    the cycles removed locally that go from the store too
+     * @param storedOnly the cycles only in the store that go from it
+     */
+    private record OffsitePlan(java.util.Set<Long> deleted, List<PruneSummary.Removed> storedOnly) {
+    }
+
+    /**
+     * The off-site decision. Without an off-site keep rule, the store follows the local prune: every cycle removed
+     * locally goes. With one, the rule is applied to every cycle on disk and in the store together; a cycle removed
+     * locally, or only in the store, goes from the store when that rule does not keep it. A cycle kept locally never
+     * goes from the store.
+     */
+    private static OffsitePlan offsitePlan(String dataset, List<CycleInfo> onDisk, Retention.Decision local,
+            OffsitePruning offsite, Instant now, Predicate<CycleInfo> goodFull) {
+        java.util.Set<Long> removedLocally = new java.util.TreeSet<>();
+        local.removed().forEach(c -> removedLocally.add(c.cycle()));
+        RetentionPolicy offsitePolicy = offsite.policy();
+        if (offsitePolicy == null) {
+            return new OffsitePlan(removedLocally, List.of());
+        }
+        java.util.Set<Long> localCycles = new java.util.HashSet<>();
+        onDisk.forEach(c -> localCycles.add(c.cycle()));
+        List<CycleInfo> all = new ArrayList<>(onDisk);
+        java.util.Map<Long, CycleInfo> storedOnly = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<Long, List<LevelInfo>> e : offsite.storedCycles(dataset).entrySet()) {
+            if (localCycles.contains(e.getKey()) || e.getValue().isEmpty()) {
+                continue;
+            }
+            List<LevelInfo> levels = new ArrayList<>(e.getValue());
+            levels.sort(java.util.Comparator.comparingInt(LevelInfo::level));
+            // only the retention's view matters here: its levels' times, and whether it has a level 0
+            CycleInfo cycle = levels.get(0).level() == 0
+                    ? new CycleInfo(e.getKey(), null, levels)
+                    : new CycleInfo(e.getKey(), null, List.of(), List.of(0), levels);
+            all.add(cycle);
+            storedOnly.put(e.getKey(), cycle);
+        }
+        Predicate<CycleInfo> good = c -> storedOnly.containsKey(c.cycle()) ? Retention.HAS_LEVEL_0.test(c)
+                : goodFull.test(c);
+        java.util.Set<Long> keptOffsite = new java.util.HashSet<>();
+        Retention.decide(all, offsitePolicy, now, good).kept().forEach(k -> keptOffsite.add(k.cycle()));
+        java.util.Set<Long> deleted = new java.util.TreeSet<>(removedLocally);
+        deleted.removeAll(keptOffsite);
+        List<PruneSummary.Removed> goneFromStore = new ArrayList<>();
+        for (CycleInfo c : storedOnly.values()) {
+            if (!keptOffsite.contains(c.cycle())) {
+                goneFromStore.add(new PruneSummary.Removed(c.cycle(), c.levels().size() + c.levelsAfterGap().size(),
+                        java.util.stream.Stream.concat(c.levels().stream(), c.levelsAfterGap().stream())
+                                .mapToLong(LevelInfo::size).sum(), PruneSummary.OFFSITE_PENDING));
+            }
+        }
+        return new OffsitePlan(deleted, List.copyOf(goneFromStore));
     }
 
     /** Removes one cycle directory whole: written down, moved out (the commit point), deleted, record removed. */

@@ -53,6 +53,9 @@ public class JobRunner implements LeftoverCleanup {
     @jakarta.inject.Inject
     jakarta.enterprise.inject.Instance<OffsiteAudit> offsiteAudits;
 
+    /** The command line's off-site copies ({@link #standalone(BackupConfig, OffsiteAudit)}); {@code null} else. */
+    private OffsiteAudit standaloneOffsite;
+
     @jakarta.inject.Inject
     JobRunner(Engine engine, DatasetCatalog catalog, BackupConfig config, JobMetrics metrics) {
         this(engine, catalog, config, metrics, new PlanFiles(PlanFiles.beside(config.journalDir())), null);
@@ -78,6 +81,18 @@ public class JobRunner implements LeftoverCleanup {
         Engine engine = org.aiod.backup.config.EngineProducer.create(config);
         return new JobRunner(engine, DatasetCatalog.of(engine, config), config, null, null,
                 JobJournal.standalone(config.journalDir(), config.journal().keep()));
+    }
+
+    /**
+     * {@link #standalone(BackupConfig)} with the command line's off-site copies: a prune passes the engine their
+     * {@link OffsiteAudit#pruning()} and then does the deletions it wrote down ({@link OffsiteAudit#deleteNow})
+     * before its job ends: {@code offsite} {@value PruneResult#OFFSITE_DELETED} for each done, {@code pending} and a
+     * warning naming it for each the store did not take.
+     */
+    public static JobRunner standalone(BackupConfig config, OffsiteAudit offsite) {
+        JobRunner runner = standalone(config);
+        runner.standaloneOffsite = offsite;
+        return runner;
     }
 
     /**
@@ -350,17 +365,35 @@ public class JobRunner implements LeftoverCleanup {
     public static final String KEEPS_EVERYTHING = "retention: keep every cycle (backup.retention.* not set);"
             + " nothing was removed";
 
+    /**
+     * How the warning of a command-line prune begins for each off-site deletion of the dataset still pending when it
+     * ends (the cycle, then why).
+     */
+    public static final String OFFSITE_DELETION_PENDING = "off-site: the deletion of cycle ";
+
     private Job prune(Job job, ProgressListener progress) {
         RetentionPolicy policy = config.retentionPolicy();
         boolean dryRun = job.prune() != null && job.prune().dryRunAsked();
-        PruneSummary s = engine.prune(job.dataset(), policy, dryRun, progress);
+        OffsiteAudit audit = standaloneOffsite != null ? standaloneOffsite
+                : offsiteAudits != null && offsiteAudits.isResolvable() ? offsiteAudits.get() : null;
+        org.aiod.backup.engine.OffsitePruning offsite = audit == null ? null : audit.pruning();
+        PruneSummary s = offsite == null ? engine.prune(job.dataset(), policy, dryRun, progress)
+                : engine.prune(job.dataset(), policy, dryRun, progress, offsite);
         lockWaited(job, s.lockWait(), true);
         List<String> warnings = new java.util.ArrayList<>(s.warnings());
         if (policy.keepsEverything()) {
             // not an error: the default keeps every cycle, as the legacy scripts did; the job says so
             warnings.add(0, KEEPS_EVERYTHING);
         }
-        return job.pruned(Instant.now(), PruneResult.of(s), warnings);
+        PruneResult result = PruneResult.of(s);
+        java.util.Map<Long, String> pending = offsite == null || dryRun ? null : audit.deleteNow(job.dataset());
+        if (pending != null) {
+            // the command line: no uploader will do them once it exits, unless a service runs
+            result = result.offsiteDone(pending.keySet());
+            pending.forEach((cycle, why) -> warnings.add(OFFSITE_DELETION_PENDING + cycle + " from the"
+                    + " store is pending (" + why + "); a running service's uploader does it, or the next prune"));
+        }
+        return job.pruned(Instant.now(), result, warnings);
     }
 
     private Job verify(Job job, ProgressListener progress) {

@@ -41,7 +41,10 @@ import org.aiod.backup.job.JobType;
  * <li>{@value #OLDEST} ({@code backup_offsite_oldest_pending_age_seconds}): how long ago the oldest level still waiting
  * was committed; 0 when none waits;</li>
  * <li>{@value #LAST_UPLOAD} ({@code backup_offsite_last_upload_seconds}): when the last level reached the store, in
- * seconds since the epoch; 0 before any.</li>
+ * seconds since the epoch; 0 before any;</li>
+ * <li>{@value #PENDING_DELETIONS} ({@code backup_offsite_pending_deletions}, tag {@code dataset}): cycles a prune
+ * removed whose deletion from the store is written down and not done yet (waiting for the next round, or failed and
+ * retried).</li>
  * </ul>
  * With off-site copies off there is no uploader and no per-dataset gauge; the other two are 0.
  */
@@ -52,6 +55,7 @@ public class OffsiteService implements JobListener, OffsiteAudit {
     static final String BYTES = "backup.offsite";
     static final String OLDEST = "backup.offsite.oldest.pending.age";
     static final String LAST_UPLOAD = "backup.offsite.last.upload";
+    static final String PENDING_DELETIONS = "backup.offsite.pending.deletions";
 
     private final BackupConfig config;
     private final DatasetCatalog catalog;
@@ -142,12 +146,32 @@ public class OffsiteService implements JobListener, OffsiteAudit {
         return u == null ? List.of() : u.audit(dataset);
     }
 
-    /** A backup that committed a level: upload it now rather than at the next scan. */
+    /**
+     * The off-site part of a prune, with off-site copies on: the keep rule of {@code backup.offsite.retention.*}, the
+     * deletions written down for the uploader; {@code null} when off.
+     */
+    @Override
+    public org.aiod.backup.engine.OffsitePruning pruning() {
+        OffsiteUploader u = uploader;
+        return u == null ? null : u.pruning(config.offsiteRetentionPolicy());
+    }
+
+    /** The deletions from the store written down by prunes and not done yet (empty when off). */
+    public List<OffsiteDeletion> deletions() {
+        OffsiteUploader u = uploader;
+        return u == null ? List.of() : u.deletions();
+    }
+
+    /**
+     * A backup that committed a level: upload it now rather than at the next scan. A prune (one that ran, whatever
+     * its end) that may have written deletions down: do them now.
+     */
     @Override
     public void finished(Job job) {
         OffsiteUploader u = uploader;
-        if (u != null && job.type() == JobType.BACKUP
-                && (job.status() == JobState.SUCCEEDED || job.status() == JobState.PARTIAL)) {
+        if (u != null && ((job.type() == JobType.BACKUP
+                && (job.status() == JobState.SUCCEEDED || job.status() == JobState.PARTIAL))
+                || job.type() == JobType.PRUNE)) {
             u.wake();
         }
         registerGauges();
@@ -209,6 +233,12 @@ public class OffsiteService implements JobListener, OffsiteAudit {
                         .strongReference(true).register(registry);
                 Gauge.builder(BYTES, this, s -> s.bytes(dataset)).tag("dataset", dataset).baseUnit("bytes")
                         .description("Size of the dataset's archives in the off-site store")
+                        .strongReference(true).register(registry);
+                Gauge.builder(PENDING_DELETIONS, this,
+                        s -> s.deletions().stream().filter(d -> d.dataset().equals(dataset)).count())
+                        .tag("dataset", dataset)
+                        .description("Cycles pruned whose deletion from the off-site store is not done yet (waiting"
+                                + " or failed, retried)")
                         .strongReference(true).register(registry);
             }
         }

@@ -20,8 +20,11 @@ import org.aiod.backup.catalog.CycleEntry;
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.catalog.DatasetEntry;
 import org.aiod.backup.catalog.LevelEntry;
+import org.aiod.backup.engine.LevelInfo;
 import org.aiod.backup.engine.OffsiteLayout;
+import org.aiod.backup.engine.OffsitePruning;
 import org.aiod.backup.engine.OffsiteStore;
+import org.aiod.backup.engine.RetentionPolicy;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,6 +42,15 @@ import org.jboss.logging.Logger;
  * each file is read through one open channel, so a file renamed or deleted meanwhile is still read whole. A prune
  * that removes a cycle before its levels are uploaded makes their files vanish: the attempt fails, and the next round,
  * seeing the level gone from disk, forgets it (logged). Uploaded levels stay recorded: their copies stay off-site.
+ *
+ * <p>It also does the deletions a prune wrote down ({@link #pruning}): at the start of each round, every cycle whose
+ * deletion is due and that is no longer in the backup directory has every object under its prefix deleted (listed,
+ * then one by one), then its levels' states and its deletion are forgotten. A failed deletion is retried with the
+ * uploads' backoff. A cycle still on disk (its prune has not moved it out yet) waits: a cycle is never deleted from
+ * the store while it is kept locally. The deletion files are read again at each round, so that those another
+ * process wrote down (a command-line prune that could not reach the store) are done too. Deletions and uploads run on this one thread, so an upload of the cycle that
+ * was under way when the prune moved it out has ended before its objects are deleted, and none starts after (the
+ * cycle is gone from disk).
  */
 public final class OffsiteUploader implements AutoCloseable {
 
@@ -51,6 +63,7 @@ public final class OffsiteUploader implements AutoCloseable {
     private final OffsiteStore store;
     private final OffsiteLayout layout;
     private final OffsiteStates states;
+    private final OffsiteDeletions deletions;
     private final Duration retryInitial;
     private final Duration retryMax;
     private final Duration scanInterval;
@@ -71,6 +84,7 @@ public final class OffsiteUploader implements AutoCloseable {
         this.store = store;
         this.layout = layout;
         this.states = new OffsiteStates(stateDirectory);
+        this.deletions = new OffsiteDeletions(stateDirectory);
         this.retryInitial = retryInitial;
         this.retryMax = retryMax;
         this.scanInterval = scanInterval;
@@ -123,6 +137,57 @@ public final class OffsiteUploader implements AutoCloseable {
         return states.get(dataset, cycle, level);
     }
 
+    /** The off-site deletions written down and not done yet (pending, or failed and retried), by dataset and cycle. */
+    public List<OffsiteDeletion> deletions() {
+        return deletions.all();
+    }
+
+    /**
+     * The off-site part of a prune: {@code policy} the off-site keep rule ({@code null}: off-site follows the local
+     * prune); the cycles in the store by the uploaded levels' states; deletions written down here, done by this
+     * uploader's rounds.
+     */
+    public OffsitePruning pruning(RetentionPolicy policy) {
+        return new OffsitePruning() {
+            @Override
+            public RetentionPolicy policy() {
+                return policy;
+            }
+
+            @Override
+            public Map<Long, List<LevelInfo>> storedCycles(String dataset) {
+                Map<Long, List<LevelInfo>> cycles = new java.util.TreeMap<>();
+                for (OffsiteLevel l : states.all()) {
+                    if (l.dataset().equals(dataset) && !l.waiting()
+                            && deletions.get(dataset, l.cycle()).isEmpty()) {
+                        cycles.computeIfAbsent(l.cycle(), c -> new ArrayList<>())
+                                .add(new LevelInfo(l.level(), null, l.bytes(), l.committed(), null));
+                    }
+                }
+                return cycles;
+            }
+
+            @Override
+            public void settle(String dataset, java.util.Set<Long> onDisk) throws IOException {
+                for (OffsiteDeletion d : deletions.all()) {
+                    if (d.dataset().equals(dataset) && onDisk.contains(d.cycle())) {
+                        LOG.warnf("off-site: the deletion of %s cycle %d was written down by a prune that did not"
+                                + " take the cycle out; it is kept locally, so it stays in the store", dataset,
+                                d.cycle());
+                        deletions.remove(d);
+                    }
+                }
+            }
+
+            @Override
+            public void schedule(String dataset, long cycle) throws IOException {
+                if (deletions.get(dataset, cycle).isEmpty()) {
+                    deletions.put(OffsiteDeletion.scheduled(dataset, cycle, clock.instant()));
+                }
+            }
+        };
+    }
+
     /** Checks that the store answers; throws, saying why, when not. */
     public void checkStore() throws IOException {
         store.check();
@@ -158,11 +223,18 @@ public final class OffsiteUploader implements AutoCloseable {
                 }
             }
         }
+        for (OffsiteDeletion d : deletions.all()) {
+            Duration until = d.nextAttempt() == null ? scanInterval : Duration.between(now, d.nextAttempt());
+            if (until.compareTo(wait) < 0) {
+                wait = until.isNegative() ? Duration.ZERO : until;
+            }
+        }
         return wait;
     }
 
     /** One round: the levels on disk looked at, then every due upload tried. Runs on the uploader's thread. */
     synchronized void round() {
+        deleteDue();
         Map<String, Located> onDisk = scan();
         Instant now = clock.instant();
         List<OffsiteLevel> due = new ArrayList<>();
@@ -187,6 +259,89 @@ public final class OffsiteUploader implements AutoCloseable {
                 return;
             }
             upload(state, onDisk.get(state.id()));
+        }
+    }
+
+    /**
+     * Does every deletion that is due and whose cycle is out of the backup directory. The files are read again
+     * first, so that the deletions another process wrote down (a command-line prune) are done here too.
+     */
+    private void deleteDue() {
+        deletions.reload();
+        if (deletions.all().isEmpty()) {
+            return;
+        }
+        java.util.Set<String> cyclesOnDisk = cyclesOnDisk();
+        Instant now = clock.instant();
+        for (OffsiteDeletion d : deletions.all()) {
+            if (stopped && Thread.currentThread() == thread) {
+                return;
+            }
+            if (cyclesOnDisk.contains(d.id()) || (d.nextAttempt() != null && d.nextAttempt().isAfter(now))) {
+                continue; // its prune has not moved it out yet (or a killed prune's, which the next prune forgets)
+            }
+            delete(d);
+        }
+    }
+
+    /**
+     * The command line's prune, which has no uploader thread: does every deletion of {@code dataset} written down
+     * whose cycle is out of the backup directory now, whatever its backoff (the operator asks now), with the code
+     * the uploader's rounds use. Returns the deletions of {@code dataset} still pending, cycle to why: the store's
+     * answer, or that the cycle is still in the backup directory.
+     */
+    public synchronized Map<Long, String> deleteNow(String dataset) {
+        deletions.reload();
+        java.util.Set<String> cyclesOnDisk = cyclesOnDisk();
+        for (OffsiteDeletion d : deletions.all()) {
+            if (d.dataset().equals(dataset) && !cyclesOnDisk.contains(d.id())) {
+                delete(d);
+            }
+        }
+        Map<Long, String> pending = new java.util.TreeMap<>();
+        for (OffsiteDeletion d : deletions.all()) {
+            if (d.dataset().equals(dataset)) {
+                pending.put(d.cycle(), cyclesOnDisk.contains(d.id()) ? "the cycle is still in the backup directory"
+                        : String.valueOf(d.reason()));
+            }
+        }
+        return pending;
+    }
+
+    private java.util.Set<String> cyclesOnDisk() {
+        java.util.Set<String> onDisk = new java.util.HashSet<>();
+        for (DatasetEntry dataset : catalog.datasets()) {
+            for (CycleEntry cycle : dataset.cycles()) {
+                onDisk.add(dataset.name() + "/" + cycle.cycle());
+            }
+        }
+        return onDisk;
+    }
+
+    private void delete(OffsiteDeletion deletion) {
+        String prefix = layout.cyclePrefix(deletion.dataset(), deletion.cycle());
+        try {
+            List<OffsiteStore.StoredObject> deleted = store.deleteAll(prefix);
+            for (OffsiteLevel l : states.all()) {
+                if (l.dataset().equals(deletion.dataset()) && l.cycle() == deletion.cycle()) {
+                    states.remove(l);
+                }
+            }
+            deletions.remove(deletion);
+            LOG.infof("off-site: deleted %s cycle %d from the store (%d objects under %s), as its prune decided",
+                    deletion.dataset(), deletion.cycle(), deleted.size(), prefix);
+        } catch (IOException | RuntimeException e) {
+            Duration wait = backoff(deletion.attempts());
+            String why = String.valueOf(e.getMessage() == null ? e : e.getMessage());
+            OffsiteDeletion failed = deletion.failed(why, clock.instant().plus(wait));
+            try {
+                deletions.update(failed);
+            } catch (IOException | RuntimeException write) {
+                LOG.errorf("cannot write the off-site deletion state of %s cycle %d: %s", deletion.dataset(),
+                        deletion.cycle(), write);
+            }
+            LOG.warnf("off-site deletion of %s cycle %d failed (attempt %d, next in %s): %s", deletion.dataset(),
+                    deletion.cycle(), failed.attempts(), wait, why);
         }
     }
 

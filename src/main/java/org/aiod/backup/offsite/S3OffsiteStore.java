@@ -277,6 +277,20 @@ public final class S3OffsiteStore implements OffsiteStore, AutoCloseable {
         }
     }
 
+    @Override
+    public void delete(String key) throws IOException {
+        try {
+            client.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return; // S3 answers 204 for a key that is not there; some stores 404: gone either way
+            }
+            throw new IOException("cannot delete s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("cannot delete s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The bucket the copies go to. */
     public String bucket() {
         return bucket;

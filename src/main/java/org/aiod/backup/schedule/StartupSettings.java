@@ -94,6 +94,15 @@ public class StartupSettings {
             problems.add(line("backup.retention.keep-within", r.keepWithin().get().toString(),
                     "a positive duration such as 30d, 12h or P30D (unset: off)"));
         }
+        BackupConfig.OffsiteRetention o = config.offsite().retention();
+        o.keepLast().ifPresent(v -> count("backup.offsite.retention.keep-last", v, problems));
+        o.keepDaily().ifPresent(v -> count("backup.offsite.retention.keep-daily", v, problems));
+        o.keepWeekly().ifPresent(v -> count("backup.offsite.retention.keep-weekly", v, problems));
+        o.keepMonthly().ifPresent(v -> count("backup.offsite.retention.keep-monthly", v, problems));
+        if (o.keepWithin().isPresent() && (o.keepWithin().get().isNegative() || o.keepWithin().get().isZero())) {
+            problems.add(line("backup.offsite.retention.keep-within", o.keepWithin().get().toString(),
+                    "a positive duration such as 90d, 12h or P90D (unset: off)"));
+        }
         String depth = CommandRules.depthProblem(config.verify().depth());
         if (depth != null) {
             problems.add(line("backup.verify.depth", config.verify().depth(), depth));

@@ -107,4 +107,50 @@ class OffsiteHttpTest {
                 .jsonPath().getString("cycles[0].levels[1].offsite.status"));
         assertEquals("UP", offsiteCheck().getString("checks.find { it.name == 'backup-offsite' }.status"));
     }
+
+    @Test
+    void aPruneWithTheStoreDownRemovesTheCycleLocallyAndFromTheStoreOnceItIsBack() throws Exception {
+        String dataset = HttpTesting.uniqueName("http-offsite-prune");
+        Path data = HttpTesting.freshDataset(config, dataset);
+        // two cycles of one level each, written as another process would (the uploader finds them by its scan)
+        org.aiod.backup.engine.Engine oneLevelCycles = new org.aiod.backup.engine.Engine(
+                org.aiod.backup.engine.EngineOptions.defaults(config.dataRoot(), config.backupRoot())
+                        .withStateDir(config.stateDir()).withCycleLength(1));
+        for (int i = 0; i < 2; i++) {
+            Trees.write(data.resolve("f" + i + ".bin"), Trees.randomBytes(10 + i, 10_000));
+            oneLevelCycles.backup(dataset);
+        }
+        backup(dataset); // level 1 of cycle 1; wakes the uploader
+        String cycle0 = "svc/" + dataset + "/" + dataset + "_0/";
+        String cycle1 = "svc/" + dataset + "/" + dataset + "_1/";
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics()
+                .value("backup_offsite_pending_levels", Map.of("dataset", dataset)).orElse(-1.0) == 0.0
+                && S3ProxyTesting.keys("service-offsite", cycle1).size() == 4);
+        assertEquals(3, S3ProxyTesting.keys("service-offsite", cycle0).size());
+
+        S3ProxyTesting.down();
+        try {
+            String job = as("admin").body(Map.of("dataset", dataset)).post("/api/prunes").then().statusCode(202)
+                    .extract().path("jobId");
+            JsonPath done = awaitFinal(job);
+            assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+            assertEquals(java.util.List.of(0), done.getList("prune.removed.cycle"), done.prettify());
+            assertEquals("pending", done.getString("prune.removed[0].offsite"), done.prettify());
+            assertTrue(Files.notExists(config.backupRoot().resolve(dataset).resolve(dataset + "_0")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics()
+                    .value("backup_offsite_pending_deletions", Map.of("dataset", dataset)).orElse(-1.0) == 1.0);
+            JsonPath down = offsiteCheck();
+            assertEquals("DOWN", down.getString("checks.find { it.name == 'backup-offsite' }.status"));
+            assertTrue(down.getInt("checks.find { it.name == 'backup-offsite' }.data.pendingDeletions") >= 1,
+                    down.prettify());
+        } finally {
+            S3ProxyTesting.up();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics()
+                .value("backup_offsite_pending_deletions", Map.of("dataset", dataset)).orElse(-1.0) == 0.0);
+        assertEquals(java.util.List.of(), S3ProxyTesting.keys("service-offsite", cycle0));
+        assertEquals(4, S3ProxyTesting.keys("service-offsite", cycle1).size()); // the kept cycle untouched
+        await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(offsiteCheck()
+                .getString("checks.find { it.name == 'backup-offsite' }.status")));
+    }
 }

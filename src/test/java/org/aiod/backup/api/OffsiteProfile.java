@@ -12,7 +12,8 @@ import org.aiod.backup.offsite.S3ProxyTesting;
 
 /**
  * The service with off-site copies on, to an S3Proxy (filesystem backend) that this profile starts on a free port
- * and {@link S3ProxyTesting} can stop and start again; retries after 200 ms, doubled up to 1 s.
+ * and {@link S3ProxyTesting} can stop and start again; retries after 200 ms, doubled up to 1 s; a prune keeps the newest
+ * cycle.
  */
 public class OffsiteProfile implements QuarkusTestProfile {
 
@@ -31,7 +32,9 @@ public class OffsiteProfile implements QuarkusTestProfile {
                 return Map.of("backup.offsite.bucket", "service-offsite", "backup.offsite.endpoint", endpoint,
                         "backup.offsite.path-style", "true", "backup.offsite.access-key", S3ProxyTesting.IDENTITY,
                         "backup.offsite.secret-key", S3ProxyTesting.CREDENTIAL, "backup.offsite.prefix", "svc",
-                        "backup.offsite.retry-initial", "200ms", "backup.offsite.retry-max", "1s");
+                        "backup.offsite.retry-initial", "200ms", "backup.offsite.retry-max", "1s",
+                        // a prune keeps the newest cycle (only OffsiteHttpTest prunes)
+                        "backup.retention.keep-last", "1");
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start S3Proxy", e);
             }

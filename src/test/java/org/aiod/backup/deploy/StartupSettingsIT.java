@@ -53,6 +53,7 @@ class StartupSettingsIT {
             BACKUP_SCHEDULE_TIMEZONE   | Mars/Olympus  | Invalid setting backup.schedule.timezone='Mars/Olympus': a time zone id
             BACKUP_VERIFY_DEPTH        | deep          | Invalid setting backup.verify.depth='deep': depth must be checksums or drill
             BACKUP_RETENTION_KEEP_LAST | -1            | Invalid setting backup.retention.keep-last='-1': a count of 0 or more
+            BACKUP_OFFSITE_RETENTION_KEEP_LAST | -2    | Invalid setting backup.offsite.retention.keep-last='-2': a count of 0 or more
             BACKUP_RETENTION_TIMEZONE  | Nowhere       | Invalid setting backup.retention.timezone='Nowhere': a time zone id
             """)
     void anInvalidSettingStopsStartUpWithOneLine(String variable, String value, String line) throws Exception {

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code aiod-backup fetch} (issue #14, point 3), in a process of its own as an operator runs it, against S3Proxy:
  * on an empty backup root it rebuilds the layout byte for byte (archives, SHA256SUMS, snapshot files, the archives'
  * times), of one cycle or of all; an off-site archive that fails its check is refused and nothing of its cycle is
- * written.
+ * written. {@code aiod-backup prune} removes a pruned cycle's objects from the bucket too.
  */
 class OffsiteFetchCliTest {
 
@@ -127,18 +127,73 @@ class OffsiteFetchCliTest {
         assertEquals(Map.of(), layout());
     }
 
+    /**
+     * {@code aiod-backup prune} with off-site copies on (issue #14, point 4): a dry run says what would go from the
+     * store and changes nothing on either side; the prune removes the cycle on disk and its objects from the bucket
+     * before it exits, the other cycle's objects untouched, and its JSON says {@code offsite: deleted}.
+     */
+    @Test
+    void pruneRemovesThePrunedCycleFromTheBucketBeforeItExits() throws Exception {
+        Map<String, byte[]> disk = layout();
+        List<String> objects = keys();
+        assertTrue(objects.stream().anyMatch(k -> k.contains("/connectors_0/")), objects.toString());
+        List<String> keepLast1 = List.of("-Dbackup.retention.keep-last=1");
+
+        Result dry = cli(keepLast1, "prune", "connectors", "--dry-run");
+        assertEquals(0, dry.exit(), dry.err());
+        assertTrue(dry.out().contains("would remove cycle 0: 2 levels, ")
+                && dry.out().contains("; off-site: would be deleted") && dry.out().contains("nothing was changed"),
+                dry.out());
+        assertEquals(objects, keys());
+        assertEquals(disk.keySet(), layout().keySet());
+
+        Result prune = cli(keepLast1, "prune", "connectors", "--json");
+        assertEquals(0, prune.exit(), prune.err());
+        com.fasterxml.jackson.databind.JsonNode job = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(prune.out());
+        assertEquals("SUCCEEDED", job.path("status").asText(), prune.out());
+        assertEquals(0, job.path("prune").path("removed").get(0).path("cycle").asLong(), prune.out());
+        assertEquals("deleted", job.path("prune").path("removed").get(0).path("offsite").asText(), prune.out());
+        assertFalse(Files.exists(backups.resolve("connectors/connectors_0")));
+        assertEquals(objects.stream().filter(k -> !k.contains("/connectors_0/")).toList(), keys());
+        assertEquals(List.of(), offsiteDeletionFiles(), "nothing left pending");
+    }
+
     private record Result(int exit, String out, String err) {
+    }
+
+    /** The bucket's object keys, sorted (not S3Proxy's directory markers). */
+    private List<String> keys() {
+        return bucket.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).filter(k -> !k.endsWith("/")).sorted()
+                .toList();
+    }
+
+    private List<Path> offsiteDeletionFiles() throws Exception {
+        Path offsite = backups.resolve(EngineOptions.DEFAULT_STATE_DIR_NAME).resolve("offsite");
+        if (!Files.isDirectory(offsite)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(offsite)) {
+            return walk.filter(p -> p.getFileName().toString().startsWith("delete-")).toList();
+        }
     }
 
     /** The command line in a JVM of its own, with off-site copies on. */
     private Result cli(String... args) throws Exception {
+        return cli(List.of(), args);
+    }
+
+    /** {@link #cli(String...)} with more system properties ({@code -Dname=value}). */
+    private Result cli(List<String> properties, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Dbackup.data-root=" + data, "-Dbackup.backup-root=" + backups, "-Dbackup.lock-timeout=10s",
                 "-Dbackup.offsite.bucket=" + BUCKET, "-Dbackup.offsite.endpoint=" + server.endpoint(),
                 "-Dbackup.offsite.path-style=true", "-Dbackup.offsite.prefix=" + PREFIX,
                 "-Dbackup.offsite.access-key=" + S3ProxyServer.IDENTITY,
-                "-Dbackup.offsite.secret-key=" + S3ProxyServer.CREDENTIAL,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Dbackup.offsite.secret-key=" + S3ProxyServer.CREDENTIAL));
+        command.addAll(properties);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("BACKUP_DATASETS");

@@ -54,6 +54,15 @@ public final class S3ProxyTesting {
         }
     }
 
+    /** The keys of the objects under {@code prefix}, sorted (the filesystem backend's directories left out). */
+    public static synchronized java.util.List<String> keys(String bucket, String prefix) {
+        try (var client = server.client()) {
+            return client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+                    .map(software.amazon.awssdk.services.s3.model.S3Object::key).filter(k -> !k.endsWith("/"))
+                    .sorted().toList();
+        }
+    }
+
     public static synchronized void close() {
         try {
             if (server != null) {

@@ -75,4 +75,34 @@ record TestOffsiteSettings(String endpointUrl, String bucketName, String keyPref
     public Duration scanInterval() {
         return Duration.ofSeconds(30);
     }
+
+    @Override
+    public BackupConfig.OffsiteRetention retention() {
+        return new BackupConfig.OffsiteRetention() {
+            @Override
+            public java.util.OptionalInt keepLast() {
+                return java.util.OptionalInt.empty();
+            }
+
+            @Override
+            public Optional<Duration> keepWithin() {
+                return Optional.empty();
+            }
+
+            @Override
+            public java.util.OptionalInt keepDaily() {
+                return java.util.OptionalInt.empty();
+            }
+
+            @Override
+            public java.util.OptionalInt keepWeekly() {
+                return java.util.OptionalInt.empty();
+            }
+
+            @Override
+            public java.util.OptionalInt keepMonthly() {
+                return java.util.OptionalInt.empty();
+            }
+        };
+    }
 }
