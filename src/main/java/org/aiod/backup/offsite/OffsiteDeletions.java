@@ -1,16 +1,8 @@
 package org.aiod.backup.offsite;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -54,7 +46,6 @@ final class OffsiteDeletions {
     }
 
     synchronized void put(OffsiteDeletion deletion) throws IOException {
-        Path dir = directory.resolve(deletion.dataset());
         Path file = file(deletion);
         Properties p = new Properties();
         p.setProperty("dataset", deletion.dataset());
@@ -67,18 +58,7 @@ final class OffsiteDeletions {
         if (deletion.reason() != null) {
             p.setProperty("reason", deletion.reason());
         }
-        Files.createDirectories(dir);
-        Path temp = dir.resolve("." + file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            p.store(w, null);
-        }
-        try (FileChannel c = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            c.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true); // the rename itself is durable before the prune moves its cycle out
-        }
+        StateFiles.write(file, p); // durable, rename included, before the prune moves its cycle out
         deletions.put(deletion.id(), deletion);
     }
 
@@ -123,39 +103,20 @@ final class OffsiteDeletions {
     private final java.util.Set<Path> unreadable = ConcurrentHashMap.newKeySet();
 
     private void read(Map<String, OffsiteDeletion> into) {
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
-        try (DirectoryStream<Path> datasets = Files.newDirectoryStream(directory, Files::isDirectory)) {
-            for (Path dataset : datasets) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(dataset, "delete-[0-9]*.properties")) {
-                    for (Path file : files) {
-                        try {
-                            OffsiteDeletion d = read(file);
-                            into.put(d.id(), d);
-                            unreadable.remove(file);
-                        } catch (java.nio.file.NoSuchFileException e) {
-                            // done by another process between the listing and the read
-                        } catch (IOException | RuntimeException e) {
-                            // never guessed: a deletion not understood is left for the operator, who sees it here
-                            if (unreadable.add(file)) {
-                                LOG.errorf("cannot read the off-site deletion %s (%s); its cycle is not deleted from"
-                                        + " the store until the file is fixed or removed", file, e.toString());
-                            }
-                        }
-                    }
-                }
+        StateFiles.readAll(directory, "delete-[0-9]*.properties", (file, p) -> {
+            OffsiteDeletion d = deletion(p);
+            into.put(d.id(), d);
+            unreadable.remove(file);
+        }, (file, e) -> {
+            // never guessed: a deletion not understood is left for the operator, who sees it here
+            if (unreadable.add(file)) {
+                LOG.errorf("cannot read the off-site deletion %s (%s); its cycle is not deleted from"
+                        + " the store until the file is fixed or removed", file, e.toString());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the off-site deletions in " + directory, e);
-        }
+        });
     }
 
-    private static OffsiteDeletion read(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
+    private static OffsiteDeletion deletion(Properties p) {
         String next = p.getProperty("nextAttempt");
         return new OffsiteDeletion(p.getProperty("dataset"), Long.parseLong(p.getProperty("cycle")),
                 Instant.parse(p.getProperty("scheduled")), Integer.parseInt(p.getProperty("attempts", "0")),

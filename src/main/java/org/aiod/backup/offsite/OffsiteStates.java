@@ -1,16 +1,9 @@
 package org.aiod.backup.offsite;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -23,7 +16,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The off-site state of every level, one small properties file per level,
- * {@code <state-dir>/offsite/<dataset>/<cycle>-<level>.properties}, written whole (temporary file, fsync, rename) so
+ * {@code <state-dir>/offsite/<dataset>/<cycle>-<level>.properties}, written whole ({@link StateFiles#write}) so
  * that a restart finds each level as it was left: uploaded, or waiting with its attempts and next attempt. Read once
  * at start; the uploader's thread is the only writer.
  */
@@ -49,8 +42,7 @@ final class OffsiteStates {
     }
 
     void put(OffsiteLevel state) {
-        Path dir = directory.resolve(state.dataset());
-        Path file = dir.resolve(state.cycle() + "-" + state.level() + ".properties");
+        Path file = directory.resolve(state.dataset()).resolve(state.cycle() + "-" + state.level() + ".properties");
         Properties p = new Properties();
         p.setProperty("dataset", state.dataset());
         p.setProperty("cycle", Long.toString(state.cycle()));
@@ -69,15 +61,7 @@ final class OffsiteStates {
             p.setProperty("uploaded", state.uploaded().toString());
         }
         try {
-            Files.createDirectories(dir);
-            Path temp = dir.resolve("." + file.getFileName() + ".tmp");
-            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                p.store(w, null);
-            }
-            try (FileChannel c = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                c.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StateFiles.write(file, p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the off-site state " + file, e);
         }
@@ -95,34 +79,17 @@ final class OffsiteStates {
     }
 
     private void load() {
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
-        try (DirectoryStream<Path> datasets = Files.newDirectoryStream(directory, Files::isDirectory)) {
-            for (Path dataset : datasets) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(dataset, "[0-9]*.properties")) {
-                    for (Path file : files) {
-                        try {
-                            OffsiteLevel state = read(file);
-                            levels.put(state.id(), state);
-                        } catch (IOException | RuntimeException e) {
-                            // the level is found again by the next scan and uploaded anew: nothing is lost
-                            LOG.warnf("ignoring the unreadable off-site state %s (%s); its level is looked at again",
-                                    file, e.toString());
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the off-site states in " + directory, e);
-        }
+        StateFiles.readAll(directory, "[0-9]*.properties", (file, p) -> {
+            OffsiteLevel state = level(p);
+            levels.put(state.id(), state);
+        }, (file, e) -> {
+            // the level is found again by the next scan and uploaded anew: nothing is lost
+            LOG.warnf("ignoring the unreadable off-site state %s (%s); its level is looked at again", file,
+                    e.toString());
+        });
     }
 
-    private static OffsiteLevel read(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
+    private static OffsiteLevel level(Properties p) {
         return new OffsiteLevel(p.getProperty("dataset"), Long.parseLong(p.getProperty("cycle")),
                 Integer.parseInt(p.getProperty("level")), OffsiteLevel.Status.valueOf(p.getProperty("status")),
                 Instant.parse(p.getProperty("committed")), Integer.parseInt(p.getProperty("attempts", "0")),

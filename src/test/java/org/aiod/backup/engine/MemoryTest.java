@@ -18,6 +18,8 @@ class MemoryTest {
 
     private static final int DIRECTORIES = 2_000;
     private static final int FILES_PER_DIRECTORY = 100;
+    /** The file in a tree on /dev/shm naming the process that made it. */
+    private static final String OWNER = "owner.pid";
 
     @TempDir
     Path tmp;
@@ -29,13 +31,41 @@ class MemoryTest {
     @Test
     void twoHundredThousandFilesBackUpAndRestoreWithA256MiBHeap() throws Exception {
         Path shm = Path.of("/dev/shm");
-        Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "aiod-memory-")
-                : tmp;
+        Path base = tmp;
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            sweepLeftByDeadRuns(shm);
+            base = Files.createTempDirectory(shm, "aiod-memory-");
+            Files.writeString(base.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+        }
         try {
             run(base);
         } finally {
             if (!base.equals(tmp)) {
                 Trees.deleteRecursively(base);
+            }
+        }
+    }
+
+    /**
+     * The trees of runs whose JVM was killed before its {@code finally} (a build stopped, a CI runner out of
+     * memory): 1.6 GiB of RAM each on tmpfs until the machine restarts, unless the next run takes them away. A tree
+     * whose owner is alive (another build running this test) is left alone.
+     */
+    private static void sweepLeftByDeadRuns(Path shm) throws Exception {
+        try (var left = Files.newDirectoryStream(shm, "aiod-memory-*")) {
+            for (Path tree : left) {
+                boolean dead;
+                try {
+                    dead = ProcessHandle.of(Long.parseLong(Files.readString(tree.resolve(OWNER)).trim())).isEmpty();
+                } catch (java.io.IOException | NumberFormatException e) {
+                    // made before owners were written, or killed before it wrote its owner; a tree of a minute
+                    // ago may be another run's that is about to
+                    dead = Files.getLastModifiedTime(tree).toInstant()
+                            .isBefore(java.time.Instant.now().minusSeconds(60));
+                }
+                if (dead) {
+                    Trees.deleteRecursively(tree);
+                }
             }
         }
     }

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,6 @@ import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.cli.Main;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
-import org.aiod.backup.engine.OffsiteLayout;
 import org.aiod.backup.engine.testing.Trees;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,9 +66,8 @@ class OffsiteFetchCliTest {
         engine.backup("connectors"); // cycle 1, level 0
         try (S3OffsiteStore store = S3OffsiteStore.create(new TestOffsiteSettings(server.endpoint(), BUCKET, PREFIX,
                 16 << 20))) {
-            OffsiteUploader uploader = new OffsiteUploader(new DatasetCatalog(engine, List.of()), store,
-                    new OffsiteLayout(PREFIX), dir.resolve("offsite-state"), Duration.ofMillis(200),
-                    Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+            OffsiteUploader uploader = TestOffsiteSettings.uploader(new DatasetCatalog(engine, List.of()), store,
+                    PREFIX, dir.resolve("offsite-state"));
             uploader.round();
             assertTrue(uploader.levels().size() == 3 && uploader.levels().stream().noneMatch(OffsiteLevel::waiting),
                     uploader.levels().toString());

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
@@ -20,7 +19,6 @@ import java.util.stream.Stream;
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
-import org.aiod.backup.engine.OffsiteLayout;
 import org.aiod.backup.engine.ProgressListener;
 import org.aiod.backup.engine.PruneSummary;
 import org.aiod.backup.engine.RetentionPolicy;
@@ -93,8 +91,7 @@ class OffsitePruneTest {
     /** An uploader as the service builds it, reading the states left in the state directory. */
     private OffsiteUploader uploader() {
         store = S3OffsiteStore.create(new TestOffsiteSettings(server.endpoint(), bucketName, PREFIX, 16 << 20));
-        return new OffsiteUploader(catalog, store, new OffsiteLayout(PREFIX), stateDir, Duration.ofMillis(200),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+        return TestOffsiteSettings.uploader(catalog, store, PREFIX, stateDir);
     }
 
     /** {@code count} backups, each a new cycle (cycle length 1), every level uploaded. */
@@ -171,8 +168,7 @@ class OffsitePruneTest {
         backupsUploaded(3);
         Map<String, String> before = objects();
         server.stop();
-        OffsiteUploader commandLine = new OffsiteUploader(catalog, store, new OffsiteLayout(PREFIX), stateDir,
-                Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+        OffsiteUploader commandLine = TestOffsiteSettings.uploader(catalog, store, PREFIX, stateDir);
 
         engine.prune(DS, keepLast(1), false, ProgressListener.NONE, commandLine.pruning(null));
         Map<Long, String> pending = commandLine.deleteNow(DS);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.stream.Stream;
 import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.engine.Engine;
 import org.aiod.backup.engine.EngineOptions;
-import org.aiod.backup.engine.OffsiteLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,8 +78,7 @@ class OffsiteUploadTest {
 
     private OffsiteUploader uploader(long partSize) {
         store = S3OffsiteStore.create(new TestOffsiteSettings(server.endpoint(), BUCKET, "/" + PREFIX + "/", partSize));
-        return new OffsiteUploader(catalog, store, new OffsiteLayout(PREFIX), stateDir, Duration.ofMillis(200),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+        return TestOffsiteSettings.uploader(catalog, store, PREFIX, stateDir);
     }
 
     @Test

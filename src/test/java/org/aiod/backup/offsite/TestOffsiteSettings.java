@@ -1,15 +1,29 @@
 package org.aiod.backup.offsite;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
 
+import org.aiod.backup.catalog.DatasetCatalog;
 import org.aiod.backup.config.BackupConfig;
+import org.aiod.backup.engine.OffsiteLayout;
 
 /** {@code backup.offsite.*} for a test's S3Proxy, with the path style and keys it needs. */
 record TestOffsiteSettings(String endpointUrl, String bucketName, String keyPrefix, long partBytes)
         implements BackupConfig.Offsite {
+
+    /**
+     * An uploader as the service builds one, with a test's short waits (a round every 200 ms; retries after 1 s,
+     * doubling up to 30 s), reading and writing its states in {@code stateDir}.
+     */
+    static OffsiteUploader uploader(DatasetCatalog catalog, S3OffsiteStore store, String layoutPrefix,
+            Path stateDir) {
+        return new OffsiteUploader(catalog, store, new OffsiteLayout(layoutPrefix), stateDir, Duration.ofMillis(200),
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+    }
 
     @Override
     public Optional<String> bucket() {
