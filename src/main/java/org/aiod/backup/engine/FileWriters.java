@@ -14,6 +14,10 @@ import java.util.concurrent.Future;
  * work over (a wake-up of a parked thread each time) is not paid per file. At most {@link #WINDOW} batches are in
  * flight (so memory stays bounded), and callers wait for all of them before any member whose effect depends on the
  * files before it. The threads are {@link ReadAhead}'s writers.
+ *
+ * <p>The files' bytes are read into the batch's own buffer ({@link #room}), one of a few reused for the whole
+ * restore, not into a new array per file: a gigabyte of small files would otherwise be a gigabyte of fresh heap,
+ * zeroed and collected.
  */
 final class FileWriters {
 
@@ -21,9 +25,21 @@ final class FileWriters {
     static final int BATCH_FILES = 64;
     static final long BATCH_BYTES = 1 << 20;
 
+    /** A batch never holds more than this: it is sent once it holds {@link #BATCH_BYTES}, and a file is small. */
+    private static final int BUFFER_BYTES = (int) BATCH_BYTES + ReadAhead.SMALL_FILE;
+
+    /** Where a file's bytes go: {@code array} from {@code offset}. */
+    record Room(byte[] array, int offset) {
+    }
+
     private final ArrayDeque<Future<Void>> inFlight = new ArrayDeque<>();
     private List<Callable<Void>> batch = new ArrayList<>();
     private long batchBytes;
+    /** The buffer of the batch being filled, {@code null} until its first file. */
+    private byte[] buffer;
+    /** The batches' buffers not in use: one per batch in flight, one being filled, and one being given back. */
+    private final java.util.concurrent.ArrayBlockingQueue<byte[]> freeBuffers =
+            new java.util.concurrent.ArrayBlockingQueue<>(WINDOW + 2);
 
     private FileWriters() {
     }
@@ -37,7 +53,24 @@ final class FileWriters {
         return ReadAhead.canWriteBehind() && size <= ReadAhead.SMALL_FILE;
     }
 
-    /** Writes a file of {@code size} bytes on a writer thread, after the files submitted before it. */
+    /**
+     * Room for the bytes of the next file submitted, {@code size} of them (one {@link #takes} takes), in the
+     * batch's buffer; valid until that file is {@link #submit}ted and written.
+     */
+    Room room(int size) {
+        if (buffer == null) {
+            buffer = freeBuffers.poll();
+            if (buffer == null) {
+                buffer = new byte[BUFFER_BYTES];
+            }
+        }
+        return new Room(buffer, (int) batchBytes);
+    }
+
+    /**
+     * Writes a file of {@code size} bytes on a writer thread, after the files submitted before it; its bytes are
+     * where {@link #room} said.
+     */
     void submit(Callable<Void> write, long size) throws IOException {
         batch.add(write);
         batchBytes += size;
@@ -51,15 +84,23 @@ final class FileWriters {
             return;
         }
         List<Callable<Void>> writes = batch;
+        byte[] bytes = buffer;
         batch = new ArrayList<>();
         batchBytes = 0;
+        buffer = null;
         if (inFlight.size() >= WINDOW) {
             awaitOldest(); // a failure here drops this batch unstarted: the restore fails
         }
         inFlight.add(ReadAhead.writeBehind(() -> {
             // in order; the first failure ends the batch (the restore fails and its staging directory goes)
-            for (Callable<Void> write : writes) {
-                write.call();
+            try {
+                for (Callable<Void> write : writes) {
+                    write.call();
+                }
+            } finally {
+                if (bytes != null) {
+                    freeBuffers.offer(bytes);
+                }
             }
             return null;
         }));

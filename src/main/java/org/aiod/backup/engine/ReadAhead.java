@@ -26,8 +26,10 @@ final class ReadAhead {
     /** Regular files up to this size are read ahead whole by the backup (and written behind by the restore). */
     static final int SMALL_FILE = 256 * 1024;
 
-    private static final ExecutorService SCANNERS = daemonPool("aiod-scan",
-            Math.max(1, Runtime.getRuntime().availableProcessors()));
+    /** The threads that read ahead for every backup in the process. */
+    static final int SCANNER_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    private static final ExecutorService SCANNERS = daemonPool("aiod-scan", SCANNER_THREADS);
 
     /** The restore's writers; none on a machine with one core, where the reading thread writes every file. */
     private static final ExecutorService WRITERS = Runtime.getRuntime().availableProcessors() < 2 ? null

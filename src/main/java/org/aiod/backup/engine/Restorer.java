@@ -262,7 +262,8 @@ final class Restorer {
         if (firstArchive && writers.takes(size)) {
             // level 0 into an empty staging directory: nothing can stand in the way, so the file can be written
             // on another thread while the next members are read; a name that does exist is a duplicate member
-            byte[] data = readMember(archive, entry, content, (int) size);
+            FileWriters.Room room = writers.room((int) size);
+            readMember(archive, entry, content, room.array(), room.offset(), (int) size);
             int mode = entry.getMode();
             long uid = entry.getLongUserId();
             long gid = entry.getLongGroupId();
@@ -272,7 +273,7 @@ final class Restorer {
                 try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     HoleWriter out = new HoleWriter(channel);
-                    out.write(data, 0, data.length);
+                    out.write(room.array(), room.offset(), (int) size);
                     out.finish();
                 } catch (FileAlreadyExistsException e) {
                     throw new BackupException.CorruptArchive(archive + " holds member " + shownName
@@ -390,19 +391,17 @@ final class Restorer {
         return regions;
     }
 
-    private byte[] readMember(Path archive, TarArchiveEntry entry, InputStream content, int size) throws IOException {
-        byte[] data;
+    /** Reads a member of {@code size} bytes into {@code into} from {@code offset}; more or fewer is corruption. */
+    private void readMember(Path archive, TarArchiveEntry entry, InputStream content, byte[] into, int offset,
+            int size) throws IOException {
         try {
-            // into one array of the member's size: InputStream.readNBytes(int) reads 8 KiB pieces and copies them again
-            data = new byte[size];
-            if (content.readNBytes(data, 0, size) != size || content.read() >= 0) {
+            if (content.readNBytes(into, offset, size) != size || content.read() >= 0) {
                 throw new IOException("member " + Names.shown(currentMember) + " does not have the " + size
                         + " bytes its header says");
             }
         } catch (IOException | RuntimeException e) {
             throw corrupt(archive, e);
         }
-        return data;
     }
 
     /**

@@ -86,6 +86,31 @@ final class TarOutput implements Closeable {
         return content.read() >= 0 ? -1 : 0;
     }
 
+    /**
+     * A regular file of {@code size} bytes already read: the first {@code length} bytes of {@code content}, written
+     * straight from the array. Returns as {@link #file(String, int, Owner, long, long, InputStream)} does.
+     */
+    long file(String name, int mode, Owner owner, long mtimeSeconds, long size, byte[] content, int length)
+            throws IOException {
+        tar.putArchiveEntry(entry(name, TarConstants.LF_NORMAL, mode, owner, mtimeSeconds, size, null));
+        int taken = (int) Math.min(length, size);
+        tar.write(content, 0, taken);
+        long shortBy = size - taken;
+        if (shortBy > 0) {
+            java.util.Arrays.fill(buffer, (byte) 0);
+            for (long remaining = shortBy; remaining > 0; ) {
+                int n = (int) Math.min(buffer.length, remaining);
+                tar.write(buffer, 0, n);
+                remaining -= n;
+            }
+        }
+        tar.closeArchiveEntry();
+        if (shortBy > 0) {
+            return shortBy;
+        }
+        return length > size ? -1 : 0;
+    }
+
     void symlink(String name, int mode, Owner owner, long mtimeSeconds, String target) throws IOException {
         tar.putArchiveEntry(entry(name, TarConstants.LF_SYMLINK, mode, owner, mtimeSeconds, 0, target));
         tar.closeArchiveEntry();
