@@ -82,7 +82,8 @@ final class JobLog {
         if (job.status() != JobState.REJECTED) {
             field(line, "files", job.files());
             field(line, "bytes", job.bytes());
-            field(line, "durationMs", millis(job.startedAt() == null ? null
+            // a job another process is still running (read from the shared journal) has no end yet
+            field(line, "durationMs", millis(job.startedAt() == null || job.finishedAt() == null ? null
                     : Duration.between(job.startedAt(), job.finishedAt())));
             field(line, "queuedMs", millis(job.startedAt() == null ? null
                     : Duration.between(job.queuedAt(), job.startedAt())));

@@ -49,6 +49,17 @@ class JobLogTest {
         assertFalse(line.contains("\n") || line.contains("\r"));
     }
 
+    /**
+     * The service logs every job it finds in the journal another process shares; one still running there (started,
+     * not finished) has no duration yet. Computing one threw, and the throw ended the journal's refresh.
+     */
+    @Test
+    void aJobStillRunningElsewhereHasNoDurationYet() {
+        Job running = Job.queued(JobCommand.backup("connectors", null, JobSource.CLI), T0).started(T0.plusMillis(7));
+        assertEquals("job " + running.jobId() + " RUNNING: type=BACKUP dataset=connectors cycle=- level=- files=-"
+                + " bytes=- durationMs=- queuedMs=7 source=cli", JobLog.finished(running));
+    }
+
     @Test
     void plainValuesStayBareOthersAreQuoted() {
         assertEquals("-", JobLog.value(null));
