@@ -96,8 +96,9 @@ final class JobJournal implements JobStore {
     }
 
     /**
-     * The jobs other processes wrote since the last load or refresh (files of ids this journal has not indexed),
-     * oldest first; they are indexed, and the finished beyond the number kept pruned, as if saved here.
+     * The jobs other processes ended since the last load or refresh (files of ids this journal has not indexed, whose
+     * job is final), oldest first; they are indexed, and the finished beyond the number kept pruned, as if saved
+     * here. A job another process is still running is left until its file says it has ended.
      */
     @Override
     public synchronized List<Job> refresh() {
@@ -110,7 +111,12 @@ final class JobJournal implements JobStore {
                     continue;
                 }
                 try {
-                    found.add(json.readValue(file.toFile(), Job.class));
+                    Job job = json.readValue(file.toFile(), Job.class);
+                    if (job.status().isFinal()) {
+                        found.add(job);
+                    }
+                    // else still running in the other process: taken once it has ended, when its file says so
+                    // (indexed now, the job would never be read again, and its end never told)
                 } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
                     // pruned by its writer between the listing and the read
                 } catch (IOException e) {

@@ -41,6 +41,26 @@ class JournalConcurrencyTest {
         return queued.started(at).succeeded(at, 0, 0, 1, 1, "x0.tar.gz", List.of());
     }
 
+    /** A job the other process is still running is taken when it has ended, not before, and then once. */
+    @Test
+    void aJobRunningInAnotherProcessIsTakenOnceItHasEnded() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("jobs"));
+        JobJournal service = new JobJournal(dir, json, 1000);
+        service.load();
+        JobJournal other = JobJournal.standalone(dir, 1000);
+        Job running = Job.queued(JobCommand.backup("x", "cli-running", JobSource.CLI), Instant.now())
+                .started(Instant.now());
+        other.save(running);
+
+        assertTrue(service.refresh().isEmpty(), "still running over there");
+
+        other.save(running.succeeded(Instant.now(), 0, 0, 1, 1, "x0.tar.gz", List.of()));
+        List<Job> ended = service.refresh();
+        assertEquals(List.of(JobState.SUCCEEDED), ended.stream().map(Job::status).toList());
+        assertEquals("cli-running", ended.get(0).requestId());
+        assertTrue(service.refresh().isEmpty(), "taken once");
+    }
+
     @Test
     void twoProcessesWritingAtOnceLeaveEveryEntryReadableAndTheServiceSeesTheOthersEachOnce() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("jobs"));
