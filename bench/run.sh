@@ -22,11 +22,10 @@ Options:
   --datasets LIST   comma-separated, of: mixed, many-small (default mixed,many-small); "none" for no dataset rows
   --runs N          samples per row, 1..20 (default 3)
   --series LIST     scale series sizes, comma-separated, of 10k, 100k, 1m or a count 1000..2000000
-                    (default 10k,100k); "none" for no series. Time grows linearly with the files: on 2 cores
-                    100k takes about 7 min, 1m about 65 min at 3 runs (75 with --profile) and 31 min with
-                    --runs 1 (extrapolated from 10k and 100k; the 1M tree is generated once under --work and
-                    reused by later runs; it needs about 16 GiB there: 4 KiB blocks for the generated tree,
-                    its working copy and a restore, and the archives)
+                    (default 10k,100k); "none" for no series. On 2 cores 100k takes about 7 min; 1m is
+                    not linear: the run of 10k,100k,1m with --profile took 130 min (about 120 of them for 1m;
+                    the 1M tree is generated once under --work and reused by later runs; it needs about 16 GiB
+                    there: 4 KiB blocks for the generated tree, its working copy and a restore, and the archives)
   --no-service      leave out the in-service rows (which start the packaged service)
   --profile         for each engine row that misses its target, one more run of its engine command under JFR:
                     the page names what bounds it (deflate, zstd, file-system calls, tar headers, hashing,
@@ -154,6 +153,9 @@ estimate() {
             # per sample: both tools, 5 rows, and deleting the restored trees; once: generation, copy, 3 tree
             # hashes, the level-1 restore checks and the 4 levels that build the chain
             t += runs * (k * 1.0 + 7) + k * 0.85 + 10 + prof * (k * 0.54 + 8)
+            # above 100k the page cache of the work directory and the deletes of restored trees stop scaling linearly:
+            # the 10k,100k,1m run with --profile at 80c82d0 took 129 min 50 s where the linear model said 83 min
+            if (k > 100) t += (k - 100) * 3.1
         }
         if (n > 0) {
             pairs = runs * 2 + 1 > 5 ? runs * 2 + 1 : 5
