@@ -71,14 +71,7 @@ final class TarOutput implements Closeable {
             remaining -= n;
         }
         long shortBy = remaining;
-        if (remaining > 0) {
-            java.util.Arrays.fill(buffer, (byte) 0);
-            while (remaining > 0) {
-                int n = (int) Math.min(buffer.length, remaining);
-                tar.write(buffer, 0, n);
-                remaining -= n;
-            }
-        }
+        zeros(shortBy);
         tar.closeArchiveEntry();
         if (shortBy > 0) {
             return shortBy;
@@ -96,19 +89,25 @@ final class TarOutput implements Closeable {
         int taken = (int) Math.min(length, size);
         tar.write(content, 0, taken);
         long shortBy = size - taken;
-        if (shortBy > 0) {
-            java.util.Arrays.fill(buffer, (byte) 0);
-            for (long remaining = shortBy; remaining > 0; ) {
-                int n = (int) Math.min(buffer.length, remaining);
-                tar.write(buffer, 0, n);
-                remaining -= n;
-            }
-        }
+        zeros(shortBy);
         tar.closeArchiveEntry();
         if (shortBy > 0) {
             return shortBy;
         }
         return length > size ? -1 : 0;
+    }
+
+    /** Pads a member whose file was shorter than its header says, as GNU tar does: {@code count} zeros. */
+    private void zeros(long count) throws IOException {
+        if (count <= 0) {
+            return;
+        }
+        java.util.Arrays.fill(buffer, (byte) 0);
+        for (long remaining = count; remaining > 0; ) {
+            int n = (int) Math.min(buffer.length, remaining);
+            tar.write(buffer, 0, n);
+            remaining -= n;
+        }
     }
 
     void symlink(String name, int mode, Owner owner, long mtimeSeconds, String target) throws IOException {
